@@ -1,0 +1,27 @@
+"""The fund's data model, one module per aggregate."""
+
+from app.models.audit import AuditEvent
+from app.models.chronic import ChronicMedicine, ChronicRequest
+from app.models.claim import Claim, ClaimItem
+from app.models.fund import BenefitCategory, MembershipType, Setting
+from app.models.member import Dependent, Member
+from app.models.numbering import NumberSequence
+from app.models.provider import Provider, ProviderRateOverride
+from app.models.scale import ScaleItem
+
+__all__ = [
+    "AuditEvent",
+    "BenefitCategory",
+    "ChronicMedicine",
+    "ChronicRequest",
+    "Claim",
+    "ClaimItem",
+    "Dependent",
+    "Member",
+    "MembershipType",
+    "NumberSequence",
+    "Provider",
+    "ProviderRateOverride",
+    "ScaleItem",
+    "Setting",
+]

@@ -1,0 +1,30 @@
+"""The fund's enumerations, as stored (SPEC "Entities")."""
+
+MEMBER_STATUSES = ("pending", "active", "suspended", "lapsed", "terminated")
+DEPENDENT_STATUSES = ("pending", "active", "removed")
+RELATIONSHIPS = ("spouse", "child")
+COVERS = ("member", "member_spouse", "family")
+PAYOUT_METHODS = ("bank", "mobile_money", "cheque")
+PROVIDER_TYPES = ("hospital", "clinic", "pharmacy", "laboratory", "specialist")
+CLAIM_TYPES = ("outpatient", "inpatient", "chronic", "dental", "optical")
+SCALE_UNITS = ("consultation", "visit", "day", "session", "procedure", "item")
+SCALE_ROLES = ("surgery", "anaesthetist")
+EXCLUDED_CAUSES = ("self_inflicted", "alcohol_or_drugs", "extreme_sport")
+CLAIM_STATUSES = (
+    "draft",
+    "submitted",
+    "under_review",
+    "info_requested",
+    "approved",
+    "partially_approved",
+    "rejected",
+    "appealed",
+    "trustee_review",
+    "paid",
+    "withdrawn",
+)
+PRIORITIES = ("P1", "P2", "P3")
+SLA_STATUSES = ("on_track", "at_risk", "breached")
+DECLARATION_SOURCES = ("online", "paper")
+CHRONIC_STATUSES = ("pending", "approved", "rejected", "expired")
+SETTING_TYPES = ("int", "decimal", "bool", "text")

@@ -1,0 +1,71 @@
+"""The one place where every view and API is registered (menus in the order users see them)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_appbuilder import AppBuilder
+
+
+def register_views(appbuilder: AppBuilder) -> None:
+    from app.api.audit import AuditEventApi
+    from app.api.chronic import ChronicRequestApi
+    from app.api.claims import ClaimApi, ClaimItemApi
+    from app.api.fund import (
+        BenefitCategoryApi,
+        MembershipTypeApi,
+        ProviderApi,
+        ScaleItemApi,
+        SettingApi,
+    )
+    from app.api.members import DependentApi, MemberApi
+    from app.views.audit import AuditEventView
+    from app.views.chronic import ChronicRequestView
+    from app.views.claims import ClaimItemView, ClaimView
+    from app.views.fund import (
+        BenefitCategoryView,
+        MembershipTypeView,
+        ProviderView,
+        ScaleItemView,
+        SettingView,
+    )
+    from app.views.health import health_blueprint
+    from app.views.members import DependentView, MemberView
+
+    # Claims
+    appbuilder.add_view(ClaimView, "Claims", icon="fa-file-medical", category="Claims")
+    appbuilder.add_view(ClaimItemView, "Claim items", icon="fa-list", category="Claims")
+    appbuilder.add_view(
+        ChronicRequestView, "Chronic requests", icon="fa-heartbeat", category="Claims"
+    )
+    # Members
+    appbuilder.add_view(MemberView, "Members", icon="fa-users", category="Members")
+    appbuilder.add_view(DependentView, "Dependents", icon="fa-child", category="Members")
+    # Fund configuration
+    appbuilder.add_view(
+        MembershipTypeView, "Membership types", icon="fa-id-card", category="Fund"
+    )
+    appbuilder.add_view(
+        BenefitCategoryView, "Benefit categories", icon="fa-th-large", category="Fund"
+    )
+    appbuilder.add_view(ScaleItemView, "Scale", icon="fa-table", category="Fund")
+    appbuilder.add_view(ProviderView, "Providers", icon="fa-hospital", category="Fund")
+    appbuilder.add_view(SettingView, "Settings", icon="fa-cog", category="Fund")
+    # Audit
+    appbuilder.add_view(AuditEventView, "Audit trail", icon="fa-shield-alt", category="Audit")
+
+    for api in (
+        ClaimApi,
+        ClaimItemApi,
+        ChronicRequestApi,
+        MemberApi,
+        DependentApi,
+        MembershipTypeApi,
+        BenefitCategoryApi,
+        ScaleItemApi,
+        ProviderApi,
+        SettingApi,
+        AuditEventApi,
+    ):
+        appbuilder.add_api(api)
+
+    current_app.register_blueprint(health_blueprint)
