@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_appbuilder import ModelView
 
+from app.access import member_scope_base_filters
 from app.security import MODEL_METHOD_PERMISSIONS
 
 
@@ -16,3 +17,5 @@ class ClaimdeskModelView(ModelView):
                              "api_create", "api_update", "api_delete", "api_column_add",
                              "api_column_edit"}
     page_size = 25
+    # The Member role's row rule (app.access); subclasses add their own filters to this list.
+    base_filters = member_scope_base_filters()

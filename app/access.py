@@ -1,0 +1,105 @@
+"""Who may see which rows: the Member role's rule, in one place.
+
+A login whose roles are all restricted (only Member) sees only records of the Member linked to it.
+Every ModelView and ModelRestApi of ours gets :class:`MemberScopeFilter` through its base class,
+and the scope is looked up by model in ``MEMBER_SCOPES``: a model that is neither scoped nor
+shared reference data shows a restricted user nothing (fail closed).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from flask import g, has_request_context
+from flask_appbuilder.models.filters import BaseFilter
+
+from app.models import (
+    BenefitCategory,
+    ChronicMedicine,
+    ChronicRequest,
+    Claim,
+    ClaimItem,
+    Dependent,
+    Member,
+    MembershipType,
+    Provider,
+    ScaleItem,
+)
+from app.security import ROLE_MEMBER
+
+# Reference data every role may read.
+SHARED_MODELS: set[type] = {MembershipType, BenefitCategory, ScaleItem, Provider}
+
+# How a model's rows belong to a member: a function of the member id giving a WHERE clause.
+MEMBER_SCOPES: dict[type, Callable[[int], Any]] = {
+    Member: lambda member_id: Member.id == member_id,
+    Dependent: lambda member_id: Dependent.member_id == member_id,
+    Claim: lambda member_id: Claim.member_id == member_id,
+    ClaimItem: lambda member_id: ClaimItem.claim_id.in_(
+        sa.select(Claim.id).where(Claim.member_id == member_id)
+    ),
+    ChronicRequest: lambda member_id: ChronicRequest.member_id == member_id,
+    ChronicMedicine: lambda member_id: ChronicMedicine.request_id.in_(
+        sa.select(ChronicRequest.id).where(ChronicRequest.member_id == member_id)
+    ),
+}
+
+RESTRICTED_ROLES = {ROLE_MEMBER}
+NO_MEMBER = -1  # a restricted login with no member record sees nothing
+
+
+def current_user() -> Any | None:
+    if not has_request_context():
+        return None
+    user = getattr(g, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user
+
+
+def is_restricted(user: Any) -> bool:
+    """True when every role of the user is a restricted (member) role."""
+    roles = {role.name for role in getattr(user, "roles", [])}
+    return bool(roles) and roles <= RESTRICTED_ROLES
+
+
+def member_id_of(user: Any) -> int:
+    """The id of the Member linked to a login, or NO_MEMBER."""
+    from app.extensions import db
+
+    member_id = db.session.execute(
+        sa.select(Member.id).where(Member.user_id == user.id)
+    ).scalar_one_or_none()
+    return member_id if member_id is not None else NO_MEMBER
+
+
+def scope_clause(model: type, user: Any | None) -> Any | None:
+    """The WHERE clause limiting ``model`` for ``user``; None when unrestricted."""
+    if user is None or not is_restricted(user) or model in SHARED_MODELS:
+        return None
+    scope = MEMBER_SCOPES.get(model)
+    if scope is None:
+        return sa.false()
+    return scope(member_id_of(user))
+
+
+def scope_query(query: Any, model: type, user: Any | None = None) -> Any:
+    """Apply the rule to a query (for actions and custom endpoints that load rows themselves)."""
+    clause = scope_clause(model, user if user is not None else current_user())
+    return query if clause is None else query.where(clause)
+
+
+class MemberScopeFilter(BaseFilter):
+    """FAB base filter that applies the rule; declared once in our base view and API classes."""
+
+    name = "Member scope"
+    arg_name = "member_scope"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        return scope_query(query, self.model)
+
+
+def member_scope_base_filters() -> list:
+    # FAB needs a column name for a base filter; the rule itself ignores it.
+    return [["id", MemberScopeFilter, None]]
