@@ -8,6 +8,7 @@ from flask_appbuilder import AppBuilder
 
 def register_views(appbuilder: AppBuilder) -> None:
     from app.api.audit import AuditEventApi
+    from app.api.errors import register_error_handlers
     from app.api.chronic import ChronicRequestApi
     from app.api.claims import ClaimApi, ClaimItemApi
     from app.api.fund import (
@@ -69,3 +70,4 @@ def register_views(appbuilder: AppBuilder) -> None:
         appbuilder.add_api(api)
 
     current_app.register_blueprint(health_blueprint)
+    register_error_handlers(current_app)
