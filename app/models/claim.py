@@ -104,6 +104,28 @@ class Claim(TimestampMixin, Model):
     total_approved: Mapped[Decimal] = mapped_column(MONEY, nullable=False, default=ZERO)
     total_paid: Mapped[Decimal] = mapped_column(MONEY, nullable=False, default=ZERO)
     reason_codes: Mapped[str | None] = mapped_column(sa.String(255))
+    # The adjudication's claim-level working and the decision (two signatures, SPEC lifecycle).
+    days_admitted: Mapped[int | None] = mapped_column(sa.Integer)
+    statutory_rebate_total: Mapped[Decimal] = mapped_column(MONEY, nullable=False, default=ZERO)
+    adjudicated_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    late_admission_notice: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    recommended_outcome: Mapped[str | None] = mapped_column(
+        enum_column("recommended_outcome", ("approved", "partially_approved", "rejected"))
+    )
+    recommended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ab_user.id"))
+    recommended_by: Mapped[User | None] = relationship(foreign_keys=[recommended_by_id])
+    recommended_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ab_user.id"))
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime, index=True)
+    decision_reason: Mapped[str | None] = mapped_column(sa.Text)
+    awaiting_ratification: Mapped[bool] = mapped_column(
+        sa.Boolean, nullable=False, default=False, index=True
+    )
+    appeal_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    # The committee's open question to the member and his answer (info_requested).
+    info_request: Mapped[str | None] = mapped_column(sa.Text)
+    info_response: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ab_user.id"))
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
@@ -156,6 +178,22 @@ class ClaimItem(TimestampMixin, Model):
     eligible_amount: Mapped[Decimal | None] = mapped_column(MONEY)
     approved_amount: Mapped[Decimal | None] = mapped_column(MONEY)
     reason_codes: Mapped[str | None] = mapped_column(sa.String(255))
+    # The adjudication's working for this line (the fund's processing form), see
+    # app.services.adjudication; a committee override replaces the approved amount with a reason.
+    benefit_category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("benefit_category.id"))
+    allowed_quantity: Mapped[int | None] = mapped_column(sa.Integer)
+    after_quantity: Mapped[Decimal | None] = mapped_column(MONEY)
+    rebate_deduction: Mapped[Decimal | None] = mapped_column(MONEY)
+    other_insurance_deduction: Mapped[Decimal | None] = mapped_column(MONEY)
+    net_claimed: Mapped[Decimal | None] = mapped_column(MONEY)
+    rate_percent: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2, asdecimal=True))
+    rated_amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    fee_cap_total: Mapped[Decimal | None] = mapped_column(MONEY)
+    discount_deduction: Mapped[Decimal | None] = mapped_column(MONEY)
+    chronic_cut: Mapped[Decimal | None] = mapped_column(MONEY)
+    limit_cut: Mapped[Decimal | None] = mapped_column(MONEY)
+    override_amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    override_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     def __repr__(self) -> str:
         return f"{self.line_no}. {self.description}"

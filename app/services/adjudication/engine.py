@@ -13,6 +13,8 @@ from app.services.adjudication.facts import ZERO, ClaimFacts, ClaimWorking, Line
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
+# An override that pays an unlisted item counts against this category's limit.
+OVERRIDE_CATEGORY = "general"
 
 
 def money(value: Decimal) -> Decimal:
@@ -55,8 +57,8 @@ def adjudicate(facts: ClaimFacts) -> ClaimWorking:
     total_claimed = sum((w.claimed for w in lines), ZERO)
     total_eligible = sum((w.eligible for w in lines), ZERO)
     total_approved = sum((w.approved for w in lines), ZERO)
-    # Step 8.
-    if total_approved > 0 and total_approved == total_eligible:
+    # Step 8 (an override above the eligible amount still counts as approved in full).
+    if total_approved > 0 and total_approved >= total_eligible:
         outcome = "approved"
     elif total_approved > 0:
         outcome = "partially_approved"
@@ -166,18 +168,26 @@ def _steps_2_to_7(facts: ClaimFacts, lines: list[LineWorking], rebate_total: Dec
                 if w.chronic_cut > 0:
                     w.reason_codes.append(rc.CHRONIC_CAP)
 
-    # Step 7: the patient's annual limits per benefit category, item order.
+    # Step 7: the patient's annual limits per benefit category, item order. A committee
+    # override replaces the line's eligible amount here and is limited all the same.
     remaining = dict(facts.limit_remaining)
-    for w in lines:
+    for lf, w in pairs:
         w.approved = w.eligible
-        if not w.covered or w.category is None:
+        if lf.override is not None:
+            w.approved = money(lf.override)
+            w.category = w.category or OVERRIDE_CATEGORY
+            w.reason_codes.append(rc.DISCRETION)
+        elif not w.covered:
+            continue
+        if w.category is None:
             continue
         left = remaining.get(w.category)
         if left is None:
             continue  # no annual limit for this category
         left = max(left, ZERO)
-        w.approved = min(w.eligible, left)
-        w.limit_cut = w.eligible - w.approved
+        wanted = w.approved
+        w.approved = min(wanted, left)
+        w.limit_cut = wanted - w.approved
         remaining[w.category] = left - w.approved
         if w.limit_cut > 0:
             w.reason_codes.append(rc.LIMIT_EXCEEDED)

@@ -33,6 +33,9 @@ class LineFacts:
     claimed: Decimal
     scale: ScaleFacts | None  # None: unlisted item
     duplicate_receipt: bool = False
+    # A committee override (DISCRETION): the amount to approve instead of the eligible one,
+    # still within the remaining limit; it may pay an unlisted item (counted as general).
+    override: Decimal | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,93 @@
+"""The one entry point for claim transitions: web pages, bulk actions, REST and CLI call these.
+
+Each transition runs in its own transaction: load the claim through the row rule, check version,
+role, separation of duties and state, apply, write one audit event, commit. Any refusal rolls
+the whole transition back and raises a domain error with a message for the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.access import scope_query
+from app.extensions import db
+from app.models import Claim
+from app.services import audit
+from app.services.errors import Conflict, DomainError, NotFound, ValidationFailed
+from app.services.lifecycle.actions import ACTIONS
+from app.services.lifecycle.rules import TRANSITIONS, check_allowed, check_version
+
+
+def _load(claim_id: int, actor: Any) -> Claim:
+    query = sa.select(Claim).where(Claim.id == claim_id)
+    claim = db.session.scalars(scope_query(query, Claim, actor)).first()
+    if claim is None:
+        raise NotFound("No such claim.")
+    return claim
+
+
+def perform(
+    claim_id: int, action: str, actor: Any, version: int | None = None, **params: Any
+) -> Claim:
+    """Apply one transition. ``version`` is the claim version the caller saw (None: current)."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationFailed({"action": f"Unknown action {action!r}."})
+    session = db.session
+    try:
+        claim = _load(claim_id, actor)
+        check_version(claim, version)
+        check_allowed(session, transition, claim, actor)
+        before = claim.status
+        details = ACTIONS[action](session, claim, actor, params)
+        audit.record(
+            session,
+            f"claim.{action}",
+            actor=actor,
+            resource_type="claim",
+            resource_id=claim.id,
+            details={"from": before, "to": claim.status, **details},
+        )
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise Conflict("The claim was changed by someone else meanwhile; reload and try again.")
+    except Exception:
+        session.rollback()
+        raise
+    return claim
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    claim_id: int
+    claim_number: str | None
+    ok: bool
+    status: str | None
+    message: str
+
+
+def perform_bulk(
+    claim_ids: Iterable[int], action: str, actor: Any, **params: Any
+) -> list[BulkOutcome]:
+    """Apply one transition to many claims, each in its own transaction, re-checked at that
+    moment; one refusal never undoes the others."""
+    outcomes = []
+    for claim_id in dict.fromkeys(claim_ids):
+        try:
+            claim = perform(claim_id, action, actor, None, **params)
+        except DomainError as error:
+            number = db.session.scalar(
+                scope_query(sa.select(Claim.claim_number).where(Claim.id == claim_id), Claim,
+                            actor)
+            )
+            outcomes.append(BulkOutcome(claim_id, number, False, None, error.message))
+        else:
+            outcomes.append(
+                BulkOutcome(claim.id, claim.claim_number, True, claim.status, "Done.")
+            )
+    return outcomes
