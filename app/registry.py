@@ -20,16 +20,18 @@ def register_views(appbuilder: AppBuilder) -> None:
     )
     from app.api.members import DependentApi, MemberApi
     from app.views.audit import AuditEventView
-    from app.views.chronic import ChronicRequestView
+    from app.views.chronic import ChronicMedicineView, ChronicRequestView
     from app.views.claims import ClaimItemView, ClaimView
     from app.views.fund import (
         BenefitCategoryView,
         MembershipTypeView,
+        ProviderRateOverrideView,
         ProviderView,
         ScaleItemView,
         SettingView,
     )
     from app.views.health import health_blueprint
+    from app.views.lookup import LOOKUP_VIEWS
     from app.views.members import DependentView, MemberView
 
     # Claims
@@ -38,6 +40,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(
         ChronicRequestView, "Chronic requests", icon="fa-heartbeat", category="Claims"
     )
+    appbuilder.add_view_no_menu(ChronicMedicineView)
     # Members
     appbuilder.add_view(MemberView, "Members", icon="fa-users", category="Members")
     appbuilder.add_view(DependentView, "Dependents", icon="fa-child", category="Members")
@@ -50,9 +53,13 @@ def register_views(appbuilder: AppBuilder) -> None:
     )
     appbuilder.add_view(ScaleItemView, "Scale", icon="fa-table", category="Fund")
     appbuilder.add_view(ProviderView, "Providers", icon="fa-hospital", category="Fund")
+    appbuilder.add_view_no_menu(ProviderRateOverrideView)
     appbuilder.add_view(SettingView, "Settings", icon="fa-cog", category="Fund")
     # Audit
     appbuilder.add_view(AuditEventView, "Audit trail", icon="fa-shield-alt", category="Audit")
+    # The search behind the forms' pick lists (/lookup/<kind>)
+    for lookup_view in LOOKUP_VIEWS:
+        appbuilder.add_view_no_menu(lookup_view)
 
     for api in (
         ClaimApi,

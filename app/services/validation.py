@@ -11,7 +11,16 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
-from app.models import Claim, ClaimItem, Dependent, Member
+from app.models import (
+    ChronicRequest,
+    Claim,
+    ClaimItem,
+    Dependent,
+    Member,
+    ProviderRateOverride,
+    ScaleItem,
+    Setting,
+)
 from app.services.calendar import age_on, fund_today
 from app.services.errors import ValidationFailed
 
@@ -81,6 +90,8 @@ def dependent_errors(dependent: Dependent, today: date | None = None) -> dict[st
                 )
             elif any(
                 other is not dependent
+                # an edit form validates a copy of the stored record: the same id is the same person
+                and (dependent.id is None or other.id != dependent.id)
                 and other.relationship_type == "spouse"
                 and other.status != "removed"
                 for other in member.dependents
@@ -154,6 +165,72 @@ def claim_item_errors(item: ClaimItem) -> dict[str, str]:
     if not (item.description or "").strip():
         pairs.append(("description", "Describe the item."))
     return _collect(pairs)
+
+
+def percent_error(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        rate = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return "Enter a percentage such as 80."
+    if not rate.is_finite() or rate < 0 or rate > 100:
+        return "The rate must be between 0 and 100 percent."
+    if rate.as_tuple().exponent < -2:  # type: ignore[operator]
+        return "Use at most 2 decimal places."
+    return None
+
+
+def scale_item_errors(item: ScaleItem) -> dict[str, str]:
+    pairs: list[tuple[str, str | None]] = [
+        ("rate_percent", percent_error(item.rate_percent)),
+        ("fee_cap", money_error(item.fee_cap)),
+    ]
+    if not item.claim_types or not ScaleItem.valid_claim_types(item.claim_types):
+        pairs.append(("claim_types", "Choose the claim types the item applies to."))
+    if item.max_per_day is not None and item.max_per_day <= 0:
+        pairs.append(("max_per_day", "The units per day must be above 0, or left empty."))
+    if (
+        item.effective_to is not None
+        and item.effective_from is not None
+        and item.effective_to < item.effective_from
+    ):
+        pairs.append(("effective_to", "The end cannot be before the start."))
+    return _collect(pairs)
+
+
+def rate_override_errors(override: ProviderRateOverride) -> dict[str, str]:
+    pairs: list[tuple[str, str | None]] = [("rate_percent", percent_error(override.rate_percent))]
+    if (override.claim_type is None) == (override.scale_item is None):
+        pairs.append(("claim_type", "Choose either a claim type or a scale item, not both."))
+    return _collect(pairs)
+
+
+def chronic_request_errors(request: ChronicRequest) -> dict[str, str]:
+    pairs: list[tuple[str, str | None]] = [
+        ("requested_monthly_amount", money_error(request.requested_monthly_amount, allow_none=False))
+    ]
+    dependent = request.dependent
+    if dependent is not None and request.member is not None and dependent.member_id != request.member.id:
+        pairs.append(("dependent", "The patient must be the member or one of his dependents."))
+    return _collect(pairs)
+
+
+def setting_errors(setting: Setting) -> dict[str, str]:
+    value = (setting.value or "").strip()
+    message = None
+    if setting.value_type == "int" and not value.lstrip("-").isdigit():
+        message = "Enter a whole number."
+    elif setting.value_type == "decimal":
+        try:
+            finite = Decimal(value).is_finite()
+        except InvalidOperation:
+            finite = False
+        if not finite:
+            message = "Enter a number such as 0.25."
+    elif setting.value_type == "bool" and value.lower() not in ("true", "false"):
+        message = "Enter true or false."
+    return _collect([("value", message)])
 
 
 def check(errors_of: Callable[..., dict[str, str]], record: Any) -> None:

@@ -1,13 +1,82 @@
-"""Screens for chronic-illness requests."""
+"""Screens for chronic-illness requests and their medicines."""
+
+from __future__ import annotations
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from wtforms.validators import DataRequired
 
 from app import security as perms
-from app.models import ChronicRequest
-from app.views.base import ClaimdeskModelView
+from app.models import ChronicMedicine, ChronicRequest, Dependent, Member
+from app.services.validation import chronic_request_errors
+from app.views.common import FundModelView, money
+from app.views.fund import RECORD_COLUMNS, RECORD_LABELS
+from app.views.widgets import DependentLookupWidget, LookupField, LookupWidget
 
 
-class ChronicRequestView(ClaimdeskModelView):
+class ChronicMedicineView(FundModelView):
+    datamodel = SQLAInterface(ChronicMedicine)
+    class_permission_name = perms.CHRONIC_REQUEST
+    route_base = "/chronic-medicines"
+    list_title = "Chronic medicines"
+    list_columns = ["request.condition", "name", "strength", "dosage", "duration"]
+    order_columns = ["name", "strength", "dosage", "duration"]
+    search_columns = ["name", "strength", "dosage", "duration"]
+    add_columns = ["request", "name", "strength", "dosage", "duration"]
+    edit_columns = add_columns
+    show_columns = add_columns
+    base_order = ("name", "asc")
+    label_columns = {"request": "Chronic request", "request.condition": "Condition",
+                     "name": "Medicine", "strength": "Strength", "dosage": "Dosage",
+                     "duration": "Duration"}
+    add_form_extra_fields = {
+        "request": LookupField(
+            "Chronic request", ChronicRequest, LookupWidget("/lookup/chronic-requests/"),
+            validators=[DataRequired()],
+        ),
+    }
+    edit_form_extra_fields = add_form_extra_fields
+
+
+class ChronicRequestView(FundModelView):
     datamodel = SQLAInterface(ChronicRequest)
     class_permission_name = perms.CHRONIC_REQUEST
-    list_columns = ["member.member_number", "condition", "status", "requested_monthly_amount"]
+    route_base = "/chronic-requests"
+    list_title = "Chronic-illness requests"
+    list_columns = ["member.member_number", "member.last_name", "condition", "doctor_name",
+                    "requested_monthly_amount", "status", "approved_monthly_amount", "valid_to"]
+    order_columns = ["condition", "doctor_name", "requested_monthly_amount", "status",
+                     "approved_monthly_amount", "valid_to"]
+    search_columns = ["condition", "doctor_name", "status", "valid_from", "valid_to"]
+    add_columns = ["member", "dependent", "condition", "doctor_name", "doctor_registration",
+                   "requested_monthly_amount"]
+    edit_columns = add_columns
+    show_fieldsets = [
+        ("Request", {"fields": add_columns}),
+        ("Decision", {"fields": ["status", "approved_monthly_amount", "valid_from", "valid_to",
+                                 "decided_by", "decided_at", "decision_reason"]}),
+        ("Record", {"fields": RECORD_COLUMNS, "expanded": False}),
+    ]
+    base_order = ("id", "desc")
+    related_views = [ChronicMedicineView]
+    label_columns = {
+        "member": "Member", "member.member_number": "Member number",
+        "member.last_name": "Member's last name", "dependent": "Patient",
+        "condition": "Condition", "doctor_name": "Doctor", "doctor_registration":
+        "Doctor's registration", "requested_monthly_amount": "Requested per month",
+        "status": "Status", "approved_monthly_amount": "Approved per month",
+        "valid_from": "Valid from", "valid_to": "Valid to", "decided_by": "Decided by",
+        "decided_at": "Decided at", "decision_reason": "Reason", **RECORD_LABELS,
+    }
+    add_form_extra_fields = {
+        "member": LookupField(
+            "Member", Member, LookupWidget("/lookup/members/"), validators=[DataRequired()]
+        ),
+        "dependent": LookupField(
+            "Patient", Dependent,
+            DependentLookupWidget("member", "/lookup/dependents/", "The member himself"),
+            description="Leave empty when the patient is the member himself.",
+        ),
+    }
+    edit_form_extra_fields = add_form_extra_fields
+    domain_rule = staticmethod(chronic_request_errors)
+    formatters_columns = {"requested_monthly_amount": money, "approved_monthly_amount": money}

@@ -1,19 +1,147 @@
-"""Screens for claims and their items."""
+"""Screens for claims and their items: a claims officer keys in a paper claim, then its items
+from the claim's page. Numbers, line amounts and totals are derived (app.services.invariants);
+status and adjudication fields change only through the lifecycle's transitions."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from wtforms.validators import DataRequired
 
 from app import security as perms
-from app.models import Claim, ClaimItem
-from app.views.base import ClaimdeskModelView
+from app.models import ChronicRequest, Claim, ClaimItem, Dependent, Member, Provider
+from app.services.validation import claim_errors, claim_item_errors
+from app.views.common import FundModelView, money
+from app.views.fund import RECORD_LABELS
+from app.views.widgets import DependentLookupWidget, LookupField, LookupWidget
+
+MONEY_COLUMNS = ("unit_cost", "claimed_amount", "eligible_amount", "approved_amount",
+                 "statutory_rebate_per_day", "other_insurance_benefit", "hospital_discount",
+                 "total_claimed", "total_eligible", "total_approved", "total_paid")
 
 
-class ClaimItemView(ClaimdeskModelView):
+class ClaimItemView(FundModelView):
     datamodel = SQLAInterface(ClaimItem)
     class_permission_name = perms.CLAIM_ITEM
-    list_columns = ["claim.claim_number", "line_no", "description", "quantity", "unit_cost", "claimed_amount"]
+    route_base = "/claim-items"
+    list_title = "Claim items"
+    list_columns = ["claim.claim_number", "line_no", "scale_item.code", "description", "quantity",
+                    "unit_cost", "claimed_amount", "receipt_number", "eligible_amount",
+                    "approved_amount", "reason_codes"]
+    order_columns = ["line_no", "description", "quantity", "unit_cost", "claimed_amount",
+                     "receipt_number"]
+    search_columns = ["description", "receipt_number", "scale_item", "reason_codes"]
+    add_columns = ["claim", "scale_item", "description", "quantity", "unit_cost", "receipt_number"]
+    edit_columns = add_columns
+    show_columns = ["claim", "line_no", "scale_item", "description", "quantity", "unit_cost",
+                    "claimed_amount", "receipt_number", "eligible_amount", "approved_amount",
+                    "reason_codes", "created_at", "updated_at"]
+    base_order = ("line_no", "asc")
+    label_columns = {
+        "claim": "Claim", "claim.claim_number": "Claim", "line_no": "Line",
+        "scale_item": "Scale item", "scale_item.code": "Scale item", "description": "Item",
+        "quantity": "Quantity", "unit_cost": "Unit cost", "claimed_amount": "Claimed",
+        "receipt_number": "Receipt number", "eligible_amount": "Eligible",
+        "approved_amount": "Approved", "reason_codes": "Reasons", **RECORD_LABELS,
+    }
+    add_form_extra_fields = {
+        "claim": LookupField(
+            "Claim", Claim, LookupWidget("/lookup/claims/"), validators=[DataRequired()]
+        ),
+    }
+    edit_form_extra_fields = add_form_extra_fields
+    domain_rule = staticmethod(claim_item_errors)
+    formatters_columns = {c: money for c in MONEY_COLUMNS}
 
 
-class ClaimView(ClaimdeskModelView):
+TREATMENT = ["first_visit_date", "admission_date", "discharge_date", "treated_abroad",
+             "return_date", "admission_notified_at", "diagnosis", "icd10_code", "chronic_request"]
+DEDUCTIONS = ["statutory_rebate_per_day", "other_insurance_benefit", "hospital_discount"]
+
+
+class ClaimView(FundModelView):
     datamodel = SQLAInterface(Claim)
     class_permission_name = perms.CLAIM
-    list_columns = ["claim_number", "member.member_number", "claim_type", "status", "total_claimed"]
+    route_base = "/claims"
+    list_title = "Claims"
+    list_columns = ["claim_number", "received_on", "member.member_number", "member.last_name",
+                    "claim_type", "provider.name", "treatment_date", "status", "total_claimed",
+                    "total_approved"]
+    order_columns = ["claim_number", "received_on", "claim_type", "treatment_date", "status",
+                     "total_claimed", "total_approved"]
+    search_columns = ["claim_number", "claim_type", "status", "received_on", "treatment_date",
+                      "priority", "sla_status", "total_claimed", "diagnosis", "icd10_code"]
+    add_fieldsets = [
+        ("Claim", {"fields": ["member", "dependent", "claim_type", "provider", "received_on"]}),
+        ("Treatment", {"fields": TREATMENT}),
+        ("Deductions", {"fields": DEDUCTIONS, "expanded": False}),
+    ]
+    edit_fieldsets = add_fieldsets
+    show_fieldsets = [
+        ("Claim", {"fields": ["claim_number", "member", "patient_name", "claim_type", "provider",
+                              "status", "priority", "received_on"]}),
+        ("Treatment", {"fields": ["treatment_date", *TREATMENT]}),
+        ("Deductions", {"fields": DEDUCTIONS}),
+        ("Totals", {"fields": ["total_claimed", "total_eligible", "total_approved",
+                               "total_paid"]}),
+        ("Review", {"fields": ["submitted_at", "declaration_accepted_at", "declaration_source",
+                               "assigned_reviewer", "sla_due_at", "sla_status", "excluded_cause",
+                               "critical_illness", "reason_codes"], "expanded": False}),
+        ("Record", {"fields": ["version", "created_by", "created_at", "updated_at"],
+                    "expanded": False}),
+    ]
+    base_order = ("id", "desc")  # newest first
+    related_views = [ClaimItemView]
+    label_columns = {
+        "claim_number": "Claim number", "member": "Member", "member.member_number": "Member",
+        "member.last_name": "Member's last name", "dependent": "Patient",
+        "patient_name": "Patient", "claim_type": "Type", "provider": "Provider",
+        "provider.name": "Provider", "first_visit_date": "First visit",
+        "admission_date": "Admitted on", "discharge_date": "Discharged on",
+        "treatment_date": "Treatment date", "treated_abroad": "Treated abroad",
+        "return_date": "Returned on", "admission_notified_at": "Admission notified at",
+        "diagnosis": "Diagnosis", "icd10_code": "ICD-10 code",
+        "chronic_request": "Chronic request", "excluded_cause": "Excluded cause",
+        "statutory_rebate_per_day": "SHIF rebate per day",
+        "other_insurance_benefit": "Other insurance benefit",
+        "hospital_discount": "Hospital discount", "critical_illness": "Critical illness",
+        "received_on": "Received on", "declaration_accepted_at": "Declaration accepted at",
+        "declaration_source": "Declaration", "status": "Status", "submitted_at": "Submitted at",
+        "priority": "Priority", "assigned_reviewer": "Reviewer", "sla_due_at": "Decision due",
+        "sla_status": "SLA", "total_claimed": "Claimed", "total_eligible": "Eligible",
+        "total_approved": "Approved", "total_paid": "Paid", "reason_codes": "Reasons",
+        "created_by": "Keyed in by", "version": "Version", **RECORD_LABELS,
+    }
+    description_columns = {
+        "received_on": "The date the fund received the claim form.",
+        "first_visit_date": "Outpatient, chronic, dental and optical claims.",
+        "admission_date": "Inpatient claims; a day-care stay is admitted and discharged the "
+                          "same day.",
+    }
+    add_form_extra_fields = {
+        "member": LookupField(
+            "Member", Member, LookupWidget("/lookup/members/"), validators=[DataRequired()]
+        ),
+        "dependent": LookupField(
+            "Patient", Dependent,
+            DependentLookupWidget("member", "/lookup/dependents/", "The member himself"),
+            description="Leave empty when the patient is the member himself.",
+        ),
+        "provider": LookupField(
+            "Provider", Provider, LookupWidget("/lookup/providers/"), validators=[DataRequired()]
+        ),
+        "chronic_request": LookupField(
+            "Chronic request", ChronicRequest,
+            DependentLookupWidget("member", "/lookup/chronic-requests/", "None"),
+            description="Chronic claims: the approved request the claim draws on.",
+        ),
+    }
+    edit_form_extra_fields = add_form_extra_fields
+    domain_rule = staticmethod(claim_errors)
+    formatters_columns = {c: money for c in MONEY_COLUMNS}
+
+    def pre_add(self, item: Any) -> None:
+        super().pre_add(item)
+        item.created_by_id = g.user.id

@@ -13,6 +13,6 @@ def test_member_lists_only_his_own_claims(app, client_for):
             own_claim.claim_number, other_claim.claim_number, other_claim.id
         )
     c = client_for("member1")
-    page = c.get("/claimview/list/").get_data(as_text=True)
+    page = c.get("/claims/list/").get_data(as_text=True)
     assert own_number in page and other_number not in page
-    assert c.get(f"/claimview/show/{other_id}").status_code in (302, 404)
+    assert c.get(f"/claims/show/{other_id}").status_code in (302, 404)

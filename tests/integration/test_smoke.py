@@ -12,7 +12,7 @@ def test_login_page_and_health(client):
 def test_each_role_logs_in_and_lists_claims(client_for):
     for username in ("admin", "committee1", "finance", "auditor"):
         c = client_for(username)
-        assert c.get("/claimview/list/").status_code == 200
+        assert c.get("/claims/list/").status_code == 200
 
 
 def test_claim_numbers_and_totals_are_derived(ctx):
