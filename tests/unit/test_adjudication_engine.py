@@ -246,3 +246,15 @@ def test_same_facts_same_working():
                   days=3, statutory_rebate_per_day=D("1000"), hospital_discount=D("500"),
                   limit_remaining={**NO_LIMITS, "general": D("10000")})
     assert adjudicate(facts) == adjudicate(facts)
+
+
+def test_override_pays_an_unlisted_item_within_the_remaining_limit():
+    facts = claim("outpatient", [(None, 1, "9000"), ("GP_CONSULT", 1, "1000")],
+                  limit_remaining={**NO_LIMITS, "general": D("5000")})
+    lines = (replace(facts.lines[0], override=D("7000")), facts.lines[1])
+    w = adjudicate(replace(facts, lines=lines))
+    unlisted, consult = w.lines
+    assert unlisted.category == "general"
+    assert unlisted.approved == D("5000.00") and unlisted.limit_cut == D("2000.00")
+    assert unlisted.reason_codes == [rc.NOT_COVERED, rc.DISCRETION, rc.LIMIT_EXCEEDED]
+    assert consult.approved == 0 and consult.reason_codes == [rc.LIMIT_EXCEEDED]
