@@ -4,6 +4,10 @@ A login whose roles are all restricted (only Member) sees only records of the Me
 Every ModelView and ModelRestApi of ours gets :class:`MemberScopeFilter` through its base class,
 and the scope is looked up by model in ``MEMBER_SCOPES``: a model that is neither scoped nor
 shared reference data shows a restricted user nothing (fail closed).
+
+A login with several roles sees what any of them sees: staff who are fund members too (Committee
+and Member) are not restricted. Staff roles see every row, except where ``STAFF_SCOPES`` narrows
+one role on one model (Committee reads only the claims' part of the audit trail).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from flask import g, has_request_context
 from flask_appbuilder.models.filters import BaseFilter
 
 from app.models import (
+    AuditEvent,
     BenefitCategory,
     ChronicMedicine,
     ChronicRequest,
@@ -24,12 +29,15 @@ from app.models import (
     Member,
     MembershipType,
     Provider,
+    ProviderRateOverride,
     ScaleItem,
 )
-from app.security import ROLE_MEMBER
+from app.security import ROLE_COMMITTEE, ROLE_MEMBER
 
 # Reference data every role may read.
-SHARED_MODELS: set[type] = {MembershipType, BenefitCategory, ScaleItem, Provider}
+SHARED_MODELS: set[type] = {
+    MembershipType, BenefitCategory, ScaleItem, Provider, ProviderRateOverride,
+}
 
 # How a model's rows belong to a member: a function of the member id giving a WHERE clause.
 MEMBER_SCOPES: dict[type, Callable[[int], Any]] = {
@@ -43,6 +51,17 @@ MEMBER_SCOPES: dict[type, Callable[[int], Any]] = {
     ChronicMedicine: lambda member_id: ChronicMedicine.request_id.in_(
         sa.select(ChronicRequest.id).where(ChronicRequest.member_id == member_id)
     ),
+}
+
+# Audit events about claims (their resource_type is the REST resource name).
+CLAIM_AUDIT_RESOURCES = ("claim", "claimitem", "attachment", "claimnote", "reviewchecklist",
+                         "appeal")
+
+# Staff roles that see only part of a model: role -> model -> clause given the user.
+STAFF_SCOPES: dict[str, dict[type, Callable[[Any], Any]]] = {
+    ROLE_COMMITTEE: {
+        AuditEvent: lambda user: AuditEvent.resource_type.in_(CLAIM_AUDIT_RESOURCES),
+    },
 }
 
 RESTRICTED_ROLES = {ROLE_MEMBER}
@@ -74,14 +93,32 @@ def member_id_of(user: Any) -> int:
     return member_id if member_id is not None else NO_MEMBER
 
 
+def _role_clause(role: str, model: type, user: Any) -> Any | None:
+    """What one role lets ``user`` see of ``model``: None for every row."""
+    if role in RESTRICTED_ROLES:
+        scope = MEMBER_SCOPES.get(model)
+        return sa.false() if scope is None else scope(member_id_of(user))
+    rule = STAFF_SCOPES.get(role, {}).get(model)
+    return None if rule is None else rule(user)
+
+
 def scope_clause(model: type, user: Any | None) -> Any | None:
-    """The WHERE clause limiting ``model`` for ``user``; None when unrestricted."""
-    if user is None or not is_restricted(user) or model in SHARED_MODELS:
+    """The WHERE clause limiting ``model`` for ``user``; None when unrestricted.
+
+    ``user`` None means no request user (CLI, jobs): the caller decides what it loads.
+    """
+    if user is None or model in SHARED_MODELS:
         return None
-    scope = MEMBER_SCOPES.get(model)
-    if scope is None:
+    roles = sorted({role.name for role in getattr(user, "roles", [])})
+    if not roles:
         return sa.false()
-    return scope(member_id_of(user))
+    clauses = []
+    for role in roles:
+        clause = _role_clause(role, model, user)
+        if clause is None:
+            return None
+        clauses.append(clause)
+    return clauses[0] if len(clauses) == 1 else sa.or_(*clauses)
 
 
 def scope_query(query: Any, model: type, user: Any | None = None) -> Any:

@@ -7,7 +7,13 @@ written here once, as data, and `flask claimdesk sync-roles` makes the database 
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import current_app, g
 from flask_appbuilder.security.sqla.manager import SecurityManager
+
+from app import auth
+from app.services import accounts
 
 # --- Roles -------------------------------------------------------------------------------------
 ROLE_ADMIN = "Admin"
@@ -61,56 +67,146 @@ MEMBER = "Member"
 DEPENDENT = "Dependent"
 CLAIM = "Claim"
 CLAIM_ITEM = "ClaimItem"
+ATTACHMENT = "Attachment"
 CHRONIC_REQUEST = "ChronicRequest"
+CLAIM_NOTE = "ClaimNote"
+REVIEW_CHECKLIST = "ReviewChecklist"
+COMMITTEE_MEETING = "CommitteeMeeting"
+PAYMENT_BATCH = "PaymentBatch"
+PAYMENT = "Payment"
 AUDIT_EVENT = "AuditEvent"
 
 REFERENCE_DATA = (MEMBERSHIP_TYPE, BENEFIT_CATEGORY, SCALE_ITEM, PROVIDER)
-R = {READ}
-RW = {READ, WRITE}
-RWT = {READ, WRITE, TRANSITION}
+R = frozenset({READ})
+RW = frozenset({READ, WRITE})
+RT = frozenset({READ, TRANSITION})
+RWT = frozenset({READ, WRITE, TRANSITION})
+RWD = frozenset({READ, WRITE, DELETE})
+RWDT = frozenset({READ, WRITE, DELETE, TRANSITION})
+R_EXPORT = frozenset({READ, EXPORT})
 
-# The SPEC's permission table. Admin gets every permission that exists (sync-roles).
-# Member rows apply only to the member's own records (see app.access).
-ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
-    ROLE_COMMITTEE: {
-        **{r: R for r in REFERENCE_DATA},
-        SETTING: R,
-        MEMBER: RWT,
-        DEPENDENT: RWT,
-        CLAIM: RWT,
-        CLAIM_ITEM: RWT,
+
+def _each(resources: tuple[str, ...], verbs: frozenset[str]) -> dict[str, frozenset[str]]:
+    return {resource: verbs for resource in resources}
+
+
+# The SPEC's permission table, row by row. Member grants apply only to the member's own records
+# (app.access); Committee reads only the claims' part of the audit trail (app.access too).
+# A resource missing from a role's row is refused to that role.
+ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
+    ROLE_ADMIN: {
+        **_each(REFERENCE_DATA, RWD),
+        SETTING: RWD,
+        **_each((MEMBER, DEPENDENT, CLAIM, CLAIM_ITEM, ATTACHMENT), RWDT),
         CHRONIC_REQUEST: RWT,
+        **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), RW),
+        **_each((PAYMENT_BATCH, PAYMENT), R),
+        AUDIT_EVENT: R_EXPORT,
+    },
+    ROLE_COMMITTEE: {
+        **_each(REFERENCE_DATA, R),
+        SETTING: R,
+        **_each((MEMBER, DEPENDENT, CLAIM, CLAIM_ITEM, ATTACHMENT, CHRONIC_REQUEST), RWT),
+        **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), RW),
+        **_each((PAYMENT_BATCH, PAYMENT), R),
         AUDIT_EVENT: R,
     },
     ROLE_FINANCE: {
-        **{r: R for r in REFERENCE_DATA},
+        **_each(REFERENCE_DATA, R),
         SETTING: R,
-        MEMBER: R,
-        DEPENDENT: R,
-        CLAIM: R,
-        CLAIM_ITEM: R,
-        CHRONIC_REQUEST: R,
+        **_each((MEMBER, DEPENDENT, CLAIM_ITEM, ATTACHMENT, CHRONIC_REQUEST), R),
+        CLAIM: RT,  # the transition service lets Finance only mark claims paid
+        **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), R),
+        **_each((PAYMENT_BATCH, PAYMENT), RWT),
     },
     ROLE_AUDITOR: {
-        **{r: R for r in REFERENCE_DATA},
+        **_each(REFERENCE_DATA, R),
         SETTING: R,
-        MEMBER: R,
-        DEPENDENT: R,
-        CLAIM: R,
-        CLAIM_ITEM: R,
-        CHRONIC_REQUEST: R,
-        AUDIT_EVENT: {READ, EXPORT},
+        **_each((MEMBER, DEPENDENT, CLAIM, CLAIM_ITEM, ATTACHMENT, CHRONIC_REQUEST), R),
+        **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), R),
+        **_each((PAYMENT_BATCH, PAYMENT), R),
+        AUDIT_EVENT: R_EXPORT,
     },
     ROLE_MEMBER: {
-        **{r: R for r in REFERENCE_DATA},
+        **_each(REFERENCE_DATA, R),
         MEMBER: R,
-        DEPENDENT: RW,
-        CLAIM: RWT,
+        DEPENDENT: RW,  # the dependent service lets him add and change pending dependents only
+        CLAIM: RWT,  # ... and change claims only while draft or info_requested
         CLAIM_ITEM: RW,
-        CHRONIC_REQUEST: RW,
+        ATTACHMENT: RW,
+        CHRONIC_REQUEST: RW,  # ... and change requests only while pending
+        CLAIM_NOTE: R,  # only notes marked visible to the member (app.access)
+        PAYMENT: R,
     },
+}
+RESOURCES = frozenset(r for grants in ROLE_PERMISSIONS.values() for r in grants)
+
+# FAB's own screens, as (permission, view) pairs. Admin also gets every FAB permission that
+# exists; Public gets nothing at all.
+OWN_ACCOUNT = frozenset({
+    ("can_userinfo", "UserDBModelView"),
+    ("resetmypassword", "UserDBModelView"),
+    ("can_this_form_get", "ResetMyPasswordView"),
+    ("can_this_form_post", "ResetMyPasswordView"),
+})
+API_DOCUMENTATION = frozenset({("can_get", "OpenApi"), ("can_show", "SwaggerView"),
+                               ("can_get", "MenuApi")})
+READ_USERS_AND_ROLES = frozenset(
+    (permission, view)
+    for view in ("UserDBModelView", "RoleModelView", "UserGroupModelView")
+    for permission in ("can_list", "can_show")
+)
+FAB_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
+    ROLE_COMMITTEE: OWN_ACCOUNT | API_DOCUMENTATION,
+    ROLE_FINANCE: OWN_ACCOUNT | API_DOCUMENTATION,
+    ROLE_AUDITOR: OWN_ACCOUNT | API_DOCUMENTATION | READ_USERS_AND_ROLES,
+    ROLE_MEMBER: OWN_ACCOUNT | API_DOCUMENTATION,
 }
 
 
 class ClaimdeskSecurityManager(SecurityManager):
-    """FAB's security manager with the fund's roles (lockout and audit hooks are added here)."""
+    """FAB's security manager with the fund's safe defaults: account lockout on every login path,
+    an idle timeout, per-request Secure cookies, and FAB's screens without their file download
+    route (app.auth)."""
+
+    authdbview = auth.AuthDBView
+    security_api = auth.SecurityApi
+    userdbmodelview = auth.UserDBModelView
+    rolemodelview = auth.RoleModelView
+    groupmodelview = auth.UserGroupModelView
+    permissionmodelview = auth.PermissionModelView
+    viewmenumodelview = auth.ViewMenuModelView
+    permissionviewmodelview = auth.PermissionViewModelView
+    # Its chart loads Google Charts from the internet at run time (FAB_NOTES).
+    userstatschartview = None
+
+    def __init__(self, appbuilder: Any) -> None:
+        super().__init__(appbuilder)
+        current_app.session_interface = auth.ClaimdeskSessionInterface()
+
+    def create_limiter(self, app: Any) -> Any:
+        # One limiter per app: FAB would otherwise initialise a second one of its own.
+        from app.extensions import limiter
+
+        return limiter
+
+    def before_request(self) -> None:  # FAB registers it as the app's before_request
+        auth.enforce_idle_timeout()
+        super().before_request()
+
+    def auth_user_db(self, username: str, password: str) -> Any | None:
+        """FAB's password check behind the lockout: a locked username is refused before its
+        password is looked at, whether or not such a user exists."""
+        if not username or not username.strip():
+            return super().auth_user_db(username, password)
+        key = accounts.throttle_key(username, self.find_user)
+        if accounts.is_locked(key):
+            g.setdefault(auth.LOGIN_LOCKED, True)
+            return None
+        user = super().auth_user_db(username, password)
+        if user is None:
+            if accounts.record_failed_login(key):
+                g.setdefault(auth.LOGIN_LOCKED, True)
+        else:
+            accounts.record_successful_login(key)
+        return user

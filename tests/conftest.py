@@ -56,6 +56,9 @@ def test_config(**extra) -> dict:
     }
 
 
+test_config.__test__ = False  # a helper that test modules import: pytest must not collect it
+
+
 def _reset_schema(app: Flask) -> None:
     with app.app_context():
         if IS_POSTGRES:

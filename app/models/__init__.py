@@ -8,6 +8,7 @@ from app.models.member import Dependent, Member
 from app.models.numbering import NumberSequence
 from app.models.provider import Provider, ProviderRateOverride
 from app.models.scale import ScaleItem
+from app.models.security import LoginThrottle
 
 __all__ = [
     "AuditEvent",
@@ -17,6 +18,7 @@ __all__ = [
     "Claim",
     "ClaimItem",
     "Dependent",
+    "LoginThrottle",
     "Member",
     "MembershipType",
     "NumberSequence",

@@ -1,0 +1,211 @@
+"""Logging in and staying logged in: FAB's login form and login API with the lockout's message
+and the API's rate limit, the session cookie's flags, the idle timeout, and FAB's own security
+screens without their file download route. Plugged in by app.security.ClaimdeskSecurityManager.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.security import views as fab_views
+from flask_appbuilder.security.api import SecurityApi as FabSecurityApi
+from flask_login import current_user, logout_user
+from werkzeug.wrappers import Response
+
+from app.extensions import limiter
+
+LOGIN_LOCKED = "claimdesk_login_locked"  # set on g when a login is refused by the lockout
+LOCKED_MESSAGE = (
+    "Too many failed logins with this name: logins are refused for a while. "
+    "Try again in {minutes} minutes."
+)
+TOO_MANY_ATTEMPTS_MESSAGE = "Too many login attempts. Try again in a minute."
+IDLE_TIMEOUT_MESSAGE = "You were logged out after {minutes} minutes without activity."
+LAST_SEEN = "_claimdesk_last_seen"
+NO_DOWNLOAD = {"download"}
+
+
+def locked_message() -> str:
+    return LOCKED_MESSAGE.format(minutes=current_app.config["LOCKOUT_MINUTES"])
+
+
+# --- The login form -------------------------------------------------------------------------
+
+
+class AuthDBView(fab_views.AuthDBView):
+    """FAB's login form; a refused login says whether the lockout refused it."""
+
+    @property
+    def invalid_login_message(self) -> str:  # read by FAB's login() after auth_user_db
+        if g.get(LOGIN_LOCKED):
+            return locked_message()
+        return fab_views.AuthView.invalid_login_message
+
+
+# --- The login API ----------------------------------------------------------------------------
+
+
+def _api_login_rate_limit() -> str:
+    return current_app.config["API_LOGIN_RATE_LIMIT"]
+
+
+def _too_many_attempts(limit: Any) -> Response:
+    response = make_response(jsonify(message=TOO_MANY_ATTEMPTS_MESSAGE), 429)
+    response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
+    return response
+
+
+class SecurityApi(FabSecurityApi):
+    """FAB's ``/api/v1/security/login`` behind the rate limit and the lockout."""
+
+    def login(self) -> Response:
+        response = super().login()
+        if response.status_code == 401 and g.get(LOGIN_LOCKED):
+            return self.response(401, message=locked_message())
+        return response
+
+    login.__doc__ = (FabSecurityApi.login.__doc__ or "").replace(
+        "            500:",
+        "            429:\n"
+        "              description: Too many login attempts from this address\n"
+        "              content:\n"
+        "                application/json:\n"
+        "                  schema:\n"
+        "                    type: object\n"
+        "                    properties:\n"
+        "                      message:\n"
+        "                        type: string\n"
+        "            500:",
+    )
+    login = expose("/login", methods=["POST"])(
+        limiter.limit(_api_login_rate_limit, on_breach=_too_many_attempts)(login)
+    )
+
+
+# --- Deletes and actions of every ModelView (ours and FAB's security screens) --------------------
+
+
+class SafeModelViewMixin:
+    """No state change without a POST carrying the CSRF token, and actions that load their rows
+    through the view's base_filters (FAB's do not: FAB_NOTES), so that the Member role's row
+    rule holds for every action of every view."""
+
+    def is_get_mutation_allowed(self) -> bool:
+        # FAB turns GET deletes and actions back on with FAB_ALLOW_GET_UNSAFE_MUTATIONS or
+        # without CSRFProtect; here they are never allowed.
+        return request.method != "GET"
+
+    @expose("/delete/<pk>", methods=["POST"])
+    @has_access
+    def delete(self, pk: Any) -> Any:
+        # _delete loads the row through base_filters: a record outside them answers 404.
+        self._delete(self._deserialize_pk_if_composite(pk))
+        return self.post_delete_redirect()
+
+    def _permitted_action(self, name: str, *, several: bool) -> Any:
+        """The action called ``name`` when the current user may run it on one record (from its
+        page) or on ``several`` (from the list); otherwise 404, 403 or the login page, as FAB's
+        has_access answers. FAB itself fails with a 500 on a name that is no action, or on an
+        action that does not take what its route passes."""
+        action = self.actions.get(name)
+        if action is None or not (action.multiple if several else action.single):
+            abort(404)
+        if self.appbuilder.sm.has_access(self.get_action_permission_name(name),
+                                         self.class_permission_name):
+            return action
+        if current_user.is_authenticated:
+            abort(403)
+        abort(redirect(url_for(self.appbuilder.sm.auth_view.__class__.__name__ + ".login",
+                               next=request.url)))
+
+    def _visible_item(self, pk: Any) -> Any:
+        item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
+        if item is None:
+            abort(404)
+        return item
+
+    @expose("/action/<string:name>/<pk>", methods=["POST"])
+    def action(self, name: str, pk: Any) -> Any:
+        action = self._permitted_action(name, several=False)
+        return action.func(self._visible_item(pk))
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self) -> Any:
+        action = self._permitted_action(request.form.get("action", ""), several=True)
+        # All or nothing: one record outside the user's scope refuses the whole request.
+        return action.func([self._visible_item(pk) for pk in request.form.getlist("rowid")])
+
+
+# --- FAB's security screens, without the file download route (FAB_NOTES) -----------------------
+# Same class names as FAB's: FAB builds endpoints and permission names from them.
+
+
+class UserDBModelView(SafeModelViewMixin, fab_views.UserDBModelView):
+    exclude_route_methods = NO_DOWNLOAD
+
+
+class RoleModelView(SafeModelViewMixin, fab_views.RoleModelView):
+    exclude_route_methods = NO_DOWNLOAD
+
+
+class UserGroupModelView(SafeModelViewMixin, fab_views.UserGroupModelView):
+    exclude_route_methods = NO_DOWNLOAD
+
+
+class PermissionModelView(SafeModelViewMixin, fab_views.PermissionModelView):
+    exclude_route_methods = NO_DOWNLOAD
+
+
+class ViewMenuModelView(SafeModelViewMixin, fab_views.ViewMenuModelView):
+    exclude_route_methods = NO_DOWNLOAD
+
+
+class PermissionViewModelView(SafeModelViewMixin, fab_views.PermissionViewModelView):
+    exclude_route_methods = NO_DOWNLOAD
+
+
+# --- Sessions -----------------------------------------------------------------------------------
+
+
+class ClaimdeskSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, Secure whenever the request came over HTTPS (behind a
+    TLS-terminating proxy set CLAIMDESK_SESSION_COOKIE_SECURE, or trust its headers)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def enforce_idle_timeout() -> None:
+    """Log out a session idle for longer than PERMANENT_SESSION_LIFETIME, and otherwise restart
+    its clock. Flask also refuses a cookie signed longer ago than that; the stamp kept here makes
+    the rule explicit and independent of the cookie's signing."""
+    if not session:
+        return  # no cookie for visitors who have none (health checks, first page)
+    session.permanent = True
+    if "_user_id" not in session:
+        return
+    now = time.time()
+    idle_limit = current_app.permanent_session_lifetime.total_seconds()
+    last_seen = session.get(LAST_SEEN)
+    if last_seen is not None and now - float(last_seen) > idle_limit:
+        logout_user()
+        session.clear()
+        flash(IDLE_TIMEOUT_MESSAGE.format(minutes=int(idle_limit // 60)), "info")
+        return
+    session[LAST_SEEN] = now

@@ -1,0 +1,363 @@
+"""Every role (and anonymous) against every registered route, over HTTP, compared with the SPEC.
+
+The expected table is written here from the SPEC's permission table, independently of
+app.security. Every route the app registers must be named below (an endpoint, a view's method
+or an action): a new route fails this test until someone decides who may use it.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from flask import session
+from flask_wtf.csrf import generate_csrf
+
+from app.extensions import db
+from app.models import (
+    AuditEvent,
+    ChronicMedicine,
+    ChronicRequest,
+    Claim,
+    ProviderRateOverride,
+    Setting,
+)
+from tests import factories
+from tests.helpers import api_token, login
+
+ANONYMOUS = "anonymous"
+LOGINS = {"Admin": "admin", "Committee": "committee1", "Finance": "finance",
+          "Auditor": "auditor", "Member": "member1"}
+ROLES = (ANONYMOUS, "Member", "Auditor", "Finance", "Committee", "Admin")  # Admin deletes last
+
+# --- The SPEC's table: resource -> role -> verbs (r read, w write, d delete, t transition) -------
+REFERENCE = dict(Admin="rwd", Committee="r", Finance="r", Auditor="r", Member="r")
+SPEC = {
+    "membershiptype": REFERENCE, "benefitcategory": REFERENCE, "scaleitem": REFERENCE,
+    "provider": REFERENCE,
+    "setting": dict(Admin="rwd", Committee="r", Finance="r", Auditor="r"),
+    "member": dict(Admin="rwdt", Committee="rwt", Finance="r", Auditor="r", Member="r"),
+    "dependent": dict(Admin="rwdt", Committee="rwt", Finance="r", Auditor="r", Member="rw"),
+    "claim": dict(Admin="rwdt", Committee="rwt", Finance="rt", Auditor="r", Member="rwt"),
+    "claimitem": dict(Admin="rwdt", Committee="rwt", Finance="r", Auditor="r", Member="rw"),
+    "chronicrequest": dict(Admin="rwt", Committee="rwt", Finance="r", Auditor="r", Member="rw"),
+    "auditevent": dict(Admin="r", Committee="r", Auditor="r"),
+    # users and roles: Admin rwd, Auditor r, everyone his own account
+    "users": dict(Admin="rwd", Auditor="r"),
+    "roles": dict(Admin="rwd", Auditor="r"),
+    "groups": dict(Admin="rwd", Auditor="r"),
+    "permissions": dict(Admin="r"),
+    "own account": {role: "rw" for role in LOGINS},
+    "nobody": {},  # routes FAB registers that no permission opens
+    # submitting a claim: its member, or Committee and Admin as the fund's claims officer
+    "claim submission": dict(Admin="t", Committee="t", Member="t"),
+    "api documentation": {role: "r" for role in LOGINS},
+}
+
+# --- Routes: what each one does ---------------------------------------------------------------
+PUBLIC = "public"  # answers everyone, logged in or not
+REFRESH = "refresh token"  # JWT refresh: 401 to all, as nobody here sends a refresh token
+NO_ACTIONS = "no actions"  # the action routes of a view without actions: 404 for everyone
+
+VIEWS = {  # view (endpoint prefix) -> resource
+    "ClaimView": "claim", "ClaimItemView": "claimitem", "ChronicRequestView": "chronicrequest",
+    "ChronicMedicineView": "chronicrequest", "MemberView": "member",
+    "DependentView": "dependent", "MembershipTypeView": "membershiptype",
+    "BenefitCategoryView": "benefitcategory", "ScaleItemView": "scaleitem",
+    "ProviderView": "provider", "ProviderRateOverrideView": "provider",
+    "SettingView": "setting", "AuditEventView": "auditevent",
+    "MemberLookupView": "member", "DependentLookupView": "dependent",
+    "ClaimLookupView": "claim", "ProviderLookupView": "provider",
+    "ChronicRequestLookupView": "chronicrequest",
+    "ClaimApi": "claim", "ClaimItemApi": "claimitem", "ChronicRequestApi": "chronicrequest",
+    "MemberApi": "member", "DependentApi": "dependent", "MembershipTypeApi": "membershiptype",
+    "BenefitCategoryApi": "benefitcategory", "ScaleItemApi": "scaleitem",
+    "ProviderApi": "provider", "SettingApi": "setting", "AuditEventApi": "auditevent",
+    "UserDBModelView": "users", "RoleModelView": "roles", "UserGroupModelView": "groups",
+    "PermissionModelView": "permissions", "ViewMenuModelView": "permissions",
+    "PermissionViewModelView": "permissions",
+}
+METHODS = {  # a view's method -> verb
+    "list": "r", "show": "r", "add": "w", "edit": "w", "delete": "d", "search": "r",
+    "get_list": "r", "get": "r", "info": "r", "post": "w", "put": "w",
+}
+ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
+    "static": PUBLIC, "appbuilder.static": PUBLIC, "IndexView.index": PUBLIC,
+    "UtilView.back": PUBLIC, "LocaleView.index": PUBLIC, "health.health": PUBLIC,
+    "AuthDBView.login": PUBLIC, "AuthDBView.logout": PUBLIC, "SecurityApi.login": PUBLIC,
+    "SecurityApi.refresh": REFRESH,
+    "OpenApi.get": ("api documentation", "r"), "SwaggerView.show": ("api documentation", "r"),
+    "MenuApi.get_menu_data": ("api documentation", "r"),
+    "UserDBModelView.userinfo": ("own account", "r"),
+    "ResetMyPasswordView.this_form_get": ("own account", "r"),
+    "ResetMyPasswordView.this_form_post": ("own account", "w"),
+    "ResetPasswordView.this_form_get": ("users", "w"),
+    "ResetPasswordView.this_form_post": ("users", "w"),
+    "UserInfoEditView.this_form_get": ("users", "w"),
+    "UserInfoEditView.this_form_post": ("users", "w"),
+    # a claim's transitions, one at a time or for claims selected in the list
+    "ClaimTransitionView.transition": ("claim submission", "t"),  # <action> is "submit"
+    "ClaimTransitionView.bulk": ("claim", "t"),
+}
+# FAB's permission screens are list-only: their other routes exist, and no one may use them.
+ENDPOINTS.update({
+    f"{view}.{method}": ("nobody", "r")
+    for view in ("PermissionModelView", "ViewMenuModelView", "PermissionViewModelView")
+    for method in ("show", "add", "edit", "delete")
+})
+ACTIONS = {  # (view, action) -> (resource, verb)
+    ("UserDBModelView", "resetmypassword"): ("own account", "r"),
+    ("UserDBModelView", "resetpasswords"): ("users", "w"),
+    ("UserDBModelView", "userinfoedit"): ("users", "w"),
+    ("RoleModelView", "copyrole"): ("roles", "w"),
+    ("ClaimView", "bulk_start_review"): ("claim", "t"),
+    ("ClaimView", "bulk_recommend"): ("claim", "t"),
+    ("ClaimView", "bulk_approve"): ("claim", "t"),
+    ("ClaimView", "bulk_reject"): ("claim", "t"),
+}
+PK_MODELS = {"ClaimTransitionView": Claim}  # views without a datamodel that take a <pk>
+URL_VALUES = {"version": "v1", "locale": "en", "filename": "css/claimdesk.css",
+              "action": "submit", "ClaimTransitionView.bulk action": "reject",
+              "appbuilder.static filename": "js/ab_actions.js"}
+
+
+# --- The cases: one per registered route and method --------------------------------------------
+
+
+def route_cases(app) -> list[tuple[str, str, str, object, str | None]]:
+    """(rule, method, endpoint, what the matrix says, action name)."""
+    views = {view.endpoint: view for view in app.appbuilder.baseviews}
+    cases = []
+    for rule in app.url_map.iter_rules():
+        view_name, _, method_name = rule.endpoint.partition(".")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if method_name in ("action", "action_post") and view_name in VIEWS:
+                actions = views[view_name].actions
+                for name in sorted(actions) or [None]:
+                    says = NO_ACTIONS if name is None else ACTIONS.get((view_name, name))
+                    # An action for one record is not offered for several, and the other way.
+                    offered = name is None or (actions[name].multiple
+                                               if method_name == "action_post"
+                                               else actions[name].single)
+                    cases.append((rule.rule, method, rule.endpoint,
+                                  says if offered else NO_ACTIONS, name))
+                continue
+            says = ENDPOINTS.get(rule.endpoint)
+            if says is None and view_name in VIEWS and method_name in METHODS:
+                says = (VIEWS[view_name], METHODS[method_name])
+            cases.append((rule.rule, method, rule.endpoint, says, None))
+    return sorted(cases, key=lambda case: (case[0], case[1], case[4] or ""))
+
+
+def _case_id(case) -> str:
+    rule, method, _, _, action = case
+    return f"{method} {rule}" + (f" [{action}]" if action else "")
+
+
+def pytest_generate_tests(metafunc):
+    if "case" in metafunc.fixturenames:
+        from app import create_app  # the cases come from the app's own url_map
+        from tests.conftest import test_config
+
+        cases = route_cases(_probe_app(create_app, test_config))
+        metafunc.parametrize("case", cases, ids=[_case_id(c) for c in cases])
+
+
+_APPS: dict[str, object] = {}
+
+
+def _probe_app(create_app, test_config):
+    # An app built only to list routes at collection time (no database is touched).
+    if "routes" not in _APPS:
+        _APPS["routes"] = create_app(test_config())
+    return _APPS["routes"]
+
+
+# --- Logged-in clients, one login per role for the whole module ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def web_clients(app):
+    clients = {ANONYMOUS: app.test_client()}
+    clients[ANONYMOUS].get("/login/")  # a session with a CSRF token, as a visitor's browser has
+    for role, username in LOGINS.items():
+        clients[role] = app.test_client()
+        assert login(clients[role], username).status_code == 302
+    return clients
+
+
+@pytest.fixture(scope="module")
+def api_headers_by_role(app):
+    headers = {ANONYMOUS: {}}
+    for role, username in LOGINS.items():
+        headers[role] = {"Authorization": f"Bearer {api_token(app.test_client(), username)}"}
+    return headers
+
+
+def csrf_for(app, client) -> str:
+    with client.session_transaction() as stored:
+        raw = stored.get("csrf_token")
+    with app.test_request_context():
+        if raw:
+            session["csrf_token"] = raw
+        token = generate_csrf()
+        raw = session["csrf_token"]
+    with client.session_transaction() as stored:
+        stored["csrf_token"] = raw
+    return token
+
+
+# --- Records to fill <pk> with: all of them member1's, so that "own" holds ----------------------
+
+
+def seed_records() -> None:
+    own = factories.member(first_name="Own", user_id=factories.user_id("member1"))
+    factories.dependent(of=own, status="pending")
+    factories.claim(of=own, items=2)
+    request = ChronicRequest(member=own, condition="Asthma", doctor_name="Dr Wanjiru",
+                             requested_monthly_amount=Decimal("2000.00"))
+    db.session.add(ChronicMedicine(request=request, name="Salbutamol", strength="100mcg"))
+    db.session.add(ProviderRateOverride(provider=factories.provider(), claim_type="outpatient",
+                                        rate_percent=Decimal("100")))
+    factories.scale_item()
+    db.session.add(Setting(key="matrix_probe", value="1"))
+    db.session.add(AuditEvent(action="matrix_probe", resource_type="claim", resource_id="1"))
+    sm = _sm()
+    sm.add_user("matrix_probe", "Matrix", "Probe", "matrix@example.org",
+                sm.find_role("Member"), hashed_password="no login: a record to point at")
+    if sm.find_role("Matrix probe") is None:
+        sm.add_role("Matrix probe")
+    if db.session.query(sm.group_model).filter_by(name="matrix_probe").count() == 0:
+        db.session.add(sm.group_model(name="matrix_probe", label="Matrix probe"))
+    db.session.commit()
+
+
+def _sm():
+    from flask import current_app
+
+    return current_app.appbuilder.sm
+
+
+def record_pk(app, endpoint: str, seeded: dict) -> int:
+    """The newest record of the view's model, after seeding: a seeded one, never a baseline
+    user or role (Admin's delete really deletes it)."""
+    view_name = endpoint.split(".")[0]
+    view = next(v for v in app.appbuilder.baseviews if v.endpoint == view_name)
+    model = view.datamodel.obj if hasattr(view, "datamodel") else PK_MODELS[view_name]
+    with app.app_context():
+        if not seeded:
+            seed_records()
+            seeded["done"] = True
+        pk = db.session.query(model.id).order_by(model.id.desc()).limit(1).scalar()
+    assert pk is not None, f"no {model.__name__} to fill <pk> with: add one to seed_records"
+    if model is app.appbuilder.sm.user_model:
+        assert pk not in app.config["BASELINE_USER_IDS"], "would delete a test login"
+    return pk
+
+
+@pytest.fixture
+def seeded(app):
+    """Records are seeded on the first <pk> to fill (record_pk); this cleans what is left."""
+    state: dict = {}
+    yield state
+    with app.app_context():  # roles and groups outlive the per-test clean-up
+        sm = _sm()
+        keep = {"Admin", "Committee", "Finance", "Auditor", "Member", "Public"}
+        for role in sm.get_all_roles():
+            if role.name not in keep:
+                db.session.delete(role)
+        db.session.query(sm.group_model).delete()
+        db.session.commit()
+
+
+# --- What each answer means ---------------------------------------------------------------------
+
+
+def expected(says, role: str) -> str:
+    if says in (PUBLIC,):
+        return "allowed"
+    if says == NO_ACTIONS:
+        return "not found"
+    if role == ANONYMOUS or says == REFRESH:
+        return "login"
+    resource, verb = says
+    return "allowed" if verb in SPEC[resource].get(role, "") else "forbidden"
+
+
+def outcome(response, is_api: bool) -> str:
+    status = response.status_code
+    if status >= 500:
+        return f"error {status}"
+    if status == 403:
+        return "forbidden"
+    if status == 401 or (status == 302 and "/login/" in response.headers.get("Location", "")):
+        return "login"
+    if status in (404, 405):
+        return "not found"
+    # An API that passed the permission check may still refuse the empty body it was sent.
+    if status < 400 or (is_api and status in (400, 409, 422)):
+        return "allowed"
+    return f"status {status}"
+
+
+def url_for_case(app, rule: str, endpoint: str, action: str | None, seeded: dict) -> str:
+    def fill(match: re.Match) -> str:
+        name = match.group(1).split(":")[-1]
+        if name == "pk":
+            return str(record_pk(app, endpoint, seeded))
+        if name == "name":
+            return action or "no-such-action"
+        return URL_VALUES.get(f"{endpoint} {name}", URL_VALUES[name])
+
+    return re.sub(r"<([^>]+)>", fill, rule)
+
+
+def test_every_route_answers_each_role_as_the_spec_says(app, case, seeded, web_clients,
+                                                       api_headers_by_role):
+    rule, method, endpoint, says, action = case
+    assert says is not None, (
+        f"{method} {rule} ({endpoint}{' action ' + action if action else ''}) is not in the "
+        "permission matrix: add it to VIEWS/METHODS, ENDPOINTS or ACTIONS after deciding who "
+        "may use it"
+    )
+    is_api = rule.startswith("/api/")
+    wrong = []
+    for role in ROLES:
+        if endpoint == "AuthDBView.logout" and role != ANONYMOUS:
+            client = app.test_client()  # logging out the shared client would end its session
+            login(client, LOGINS[role])
+        else:
+            client = web_clients[role]
+        url = url_for_case(app, rule, endpoint, action, seeded)
+        if is_api:
+            response = app.test_client().open(url, method=method, json={},
+                                              headers=api_headers_by_role[role])
+        elif method == "GET":
+            response = client.get(url)
+        else:
+            data = {"csrf_token": csrf_for(app, client)}
+            if endpoint.endswith(".action_post"):
+                data.update(action=action or "no-such-action", rowid=url_for_case(
+                    app, "<pk>", endpoint, action, seeded))
+            response = client.open(url, method=method, data=data)
+        got, want = outcome(response, is_api), expected(says, role)
+        if got != want:
+            wrong.append(f"{role}: expected {want}, got {got} ({response.status_code})")
+    assert not wrong, f"{method} {rule}: " + "; ".join(wrong)
+
+
+def test_every_documented_api_operation_is_a_registered_route(app, api_headers_by_role):
+    document = app.test_client().get("/api/v1/_openapi",
+                                     headers=api_headers_by_role["Admin"]).get_json()
+    routes = {
+        (re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule), method.lower())
+        for rule in app.url_map.iter_rules() for method in rule.methods
+    }
+    prefix = document.get("servers", [{}])[0].get("url", "").rstrip("/")
+    undocumented = [
+        (path, method) for path, operations in document["paths"].items()
+        for method in operations
+        if (prefix + path, method) not in routes and (path, method) not in routes
+    ]
+    assert not undocumented, undocumented
