@@ -19,5 +19,31 @@ def sync_roles_command() -> None:
         click.echo(f"{role}: {count} permissions")
 
 
+@claimdesk.command("demo")
+def demo_command() -> None:
+    """Load the demo fund: configuration, members, claims and logins (safe to run again)."""
+    import sqlalchemy as sa
+
+    from app.demo import load_demo
+
+    try:
+        result = load_demo()
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
+        raise click.ClickException(
+            f"The database is not ready (run `flask --app run db upgrade` first): {exc.orig or exc}"
+        ) from exc
+    for line in result.lines():
+        click.echo(line)
+    click.echo("`flask --app run claimdesk demo-logins` shows the logins and their password.")
+
+
+@claimdesk.command("demo-logins")
+def demo_logins_command() -> None:
+    """Print the demo's address, its logins with their roles, and their password."""
+    from app.demo.logins import demo_logins_text
+
+    click.echo(demo_logins_text())
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(claimdesk)

@@ -1,0 +1,105 @@
+"""The demo fund that `flask claimdesk demo` loads (and `make run` shows).
+
+Deterministic: everything is drawn from one seeded generator, so each run plans the same fund;
+idempotent: only what the database does not have yet is added (reference data by natural key,
+households by national ID with their dependents, requests and claims, logins by username).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app, g
+
+from app.demo.claims import Actors, build_claims
+from app.demo.logins import (
+    CLAIMS_OFFICER,
+    MEMBER_LOGINS,
+    ensure_demo_logins,
+    link_member_logins,
+    user_id,
+)
+from app.demo.members import build_households
+from app.demo.reference import load_reference_data
+from app.extensions import db
+from app.models import Member
+from app.security import ROLES
+from app.services.calendar import fund_today
+from app.services.roles import sync_roles
+from app.services.settings import ensure_settings
+
+SEED = 20240514
+
+
+@dataclass
+class DemoResult:
+    """What one run added."""
+
+    reference_records: int = 0
+    settings: int = 0
+    logins: int = 0
+    members: int = 0
+    dependents: int = 0
+    chronic_requests: int = 0
+    claims: int = 0
+    linked_logins: int = 0
+
+    def lines(self) -> list[str]:
+        return [f"{name.replace('_', ' ')}: {count} added" for name, count in vars(self).items()]
+
+
+def _ensure_roles() -> None:
+    sm = current_app.appbuilder.sm
+    if any(sm.find_role(role) is None for role in ROLES):
+        sync_roles()
+
+
+def load_demo(today: date | None = None) -> DemoResult:
+    """Load whatever of the demo fund is missing, in one transaction (committed)."""
+    today = today or fund_today()
+    _ensure_roles()
+    result = DemoResult()
+    try:
+        ref = load_reference_data()
+        result.reference_records = ref.added
+        result.settings = len(ensure_settings())
+        rng = random.Random(SEED)
+        households = build_households(rng, ref, today)
+        result.logins = len(ensure_demo_logins(households))
+        g.user = current_app.appbuilder.sm.find_user(username="admin")
+        actors = Actors(
+            claims_officer_id=user_id(CLAIMS_OFFICER),
+            member_user_ids={
+                i: uid for i, name in enumerate(MEMBER_LOGINS) if (uid := user_id(name)) is not None
+            },
+        )
+        plan = build_claims(rng, ref, households, today, actors)
+        known = set(
+            db.session.execute(
+                sa.select(Member.national_id).where(
+                    Member.national_id.in_([h.member.national_id for h in households])
+                )
+            ).scalars()
+        )
+        for index, household in enumerate(households):
+            if household.member.national_id in known:
+                continue
+            db.session.add(household.member)
+            db.session.add_all(d for d, _ in household.dependents)
+            if index in plan.requests:
+                db.session.add(plan.requests[index])
+            db.session.add_all(plan.claims.get(index, []))
+            result.members += 1
+            result.dependents += len(household.dependents)
+            result.chronic_requests += int(index in plan.requests)
+            result.claims += len(plan.claims.get(index, []))
+        db.session.flush()
+        result.linked_logins = len(link_member_logins(households))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result

@@ -1,0 +1,343 @@
+"""`flask claimdesk demo` and `demo-logins`, run as an operator would, on databases of their own
+(the suite's database already has logins named like the demo's)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, url_for
+
+from app import create_app
+from app.demo.logins import DEMO_LOGINS
+from app.demo.reference import read_scale_csv
+from app.extensions import db
+from app.models import (
+    BenefitCategory,
+    ChronicRequest,
+    Claim,
+    Dependent,
+    Member,
+    MembershipType,
+    Provider,
+    ScaleItem,
+    Setting,
+)
+from app.services.calendar import fund_today
+from app.services.roles import sync_roles
+from app.services.settings import SETTINGS
+from app.services.validation import claim_errors, dependent_errors, member_errors
+from config import instance_secret
+from tests import conftest
+from tests.conftest import DATABASE_URL, IS_POSTGRES
+from tests.helpers import login
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def fresh_database_url(tmp: Path, suffix: str) -> str:
+    """A database of its own: SQLite in ``tmp``, or a sibling of the suite's PostgreSQL one."""
+    if not IS_POSTGRES:
+        return f"sqlite:///{tmp / 'demo.db'}"
+    url = sa.engine.make_url(DATABASE_URL)
+    name = f"{url.database}_{suffix}"
+    server = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if (
+            conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).first()
+            is None
+        ):
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def fresh_app(tmp: Path, suffix: str, **config) -> Flask:
+    application = create_app(
+        conftest.test_config(
+            SQLALCHEMY_DATABASE_URI=fresh_database_url(tmp, suffix),
+            INSTANCE_PATH=str(tmp / "instance"),
+            **config,
+        )
+    )
+    with application.app_context():
+        if IS_POSTGRES:
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        db.create_all()
+        sync_roles()
+        db.session.remove()
+    return application
+
+
+def run(application: Flask, *args: str) -> str:
+    result = application.test_cli_runner().invoke(args=["claimdesk", *args])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result.output
+
+
+def counts() -> dict[str, int]:
+    return {
+        table.name: db.session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+        for table in db.metadata.sorted_tables
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory) -> Flask:
+    application = fresh_app(tmp_path_factory.mktemp("demo"), "demo", DEMO_PASSWORD=None)
+    application.config["DEMO_OUTPUT"] = run(application, "demo")
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def demo_ctx(demo_app):
+    with demo_app.app_context():
+        yield
+        db.session.remove()
+
+
+def demo_password(application: Flask) -> str:
+    return instance_secret(Path(application.config["INSTANCE_PATH"]), "demo_password")
+
+
+def test_the_demo_fund_is_configured_as_its_bylaws_say(demo_ctx):
+    types = {t.key: t for t in db.session.query(MembershipType)}
+    assert {k: (t.term_years, t.follows_fund_cycle, t.covers) for k, t in types.items()} == {
+        "single": (2, True, "member"),
+        "joint": (2, True, "member_spouse"),
+        "family": (2, True, "family"),
+        "vice_patron": (10, False, "family"),
+        "patron": (15, False, "family"),
+        "life": (None, False, "member_spouse"),
+    }
+    assert {(t.child_age_limit, t.waiting_period_days) for t in types.values()} == {(18, 90)}
+    limits = {
+        c.key: (c.annual_limit, c.critical_illness_top_up)
+        for c in db.session.query(BenefitCategory)
+    }
+    assert limits == {
+        "general": (Decimal("250000"), Decimal("200000")),
+        "chronic": (None, Decimal("0")),
+        "dental_emergency": (Decimal("20000"), 0),
+        "dental": (Decimal("50000"), 0),
+        "optical": (Decimal("30000"), 0),
+    }
+    scale = {s.code: s for s in db.session.query(ScaleItem)}
+    assert set(scale) == {row["code"] for row in read_scale_csv()}
+    assert {s.effective_from for s in scale.values()} == {date(2024, 5, 1)}
+    assert (scale["GP_CONSULT"].fee_cap, scale["GP_CONSULT"].rate_percent) == (Decimal("1800"), 80)
+    assert scale["CHRONIC_MEDICINES"].rate_percent == 40
+    assert scale["DENTAL"].rate_percent == scale["OPTICAL"].rate_percent == 50
+    assert all(scale[c].fee_cap is None for c in ("LAB", "IMAGING", "MEDICINES"))
+    excluded = {code for code, s in scale.items() if s.excluded}
+    assert excluded == {
+        "COSMETIC",
+        "NATURE_CURE",
+        "TRANSPORT",
+        "INFERTILITY",
+        "MORTUARY",
+        "SANATORIUM",
+    }
+    providers = db.session.query(Provider).all()
+    assert len(providers) >= 6
+    assert {"hospital", "clinic", "pharmacy", "laboratory", "specialist"} <= {
+        p.provider_type for p in providers
+    }
+    assert any(p.country != "KE" for p in providers)
+    clinic = next(p for p in providers if p.rate_overrides)
+    assert sorted(
+        (o.claim_type or o.scale_item.code, o.rate_percent) for o in clinic.rate_overrides
+    ) == [("DAY_CARE", 100), ("outpatient", 100)]
+    assert {s.key for s in db.session.query(Setting)} == {d.key for d in SETTINGS}
+
+
+def test_the_demo_has_members_in_every_status_with_dependents_their_cover_allows(demo_ctx):
+    members = db.session.query(Member).all()
+    assert 50 <= len(members) <= 70
+    statuses = Counter(m.status for m in members)
+    assert set(statuses) == {"active", "pending", "suspended", "lapsed", "terminated"}
+    assert statuses["active"] > len(members) / 2
+    assert {m.membership_type.key for m in members} == {
+        "single",
+        "joint",
+        "family",
+        "vice_patron",
+        "patron",
+        "life",
+    }
+    today = fund_today()
+    for member in members:
+        assert member_errors(member, today) == {}, member
+        assert member.phone.startswith("+2547") and len(member.phone) == 13
+        assert member.payout_method in ("bank", "mobile_money")
+        if member.contribution_receipt_date is not None:
+            assert member.valid_from == member.contribution_receipt_date and member.benefits_from
+    assert len({m.national_id for m in members}) == len(members)
+    dependents = db.session.query(Dependent).all()
+    assert {d.status for d in dependents} >= {"active", "pending"}
+    for dependent in dependents:
+        assert dependent_errors(dependent, today) == {}, dependent
+    requests = db.session.query(ChronicRequest).all()
+    assert requests and all(r.status == "pending" and r.medicines for r in requests)
+
+
+def test_the_demo_claims_are_drafts_and_submissions_whose_totals_add_up(demo_ctx):
+    claims = db.session.query(Claim).all()
+    assert 360 <= len(claims) <= 440
+    assert len({c.claim_number for c in claims}) == len(claims)
+    assert {c.status for c in claims} == {"draft", "submitted"}
+    types = Counter(c.claim_type for c in claims)
+    assert set(types) == {"outpatient", "inpatient", "chronic", "dental", "optical"}
+    assert types.most_common(1)[0][0] == "outpatient"
+    assert any(c.treated_abroad for c in claims)
+    today = fund_today()
+    for claim in claims:
+        assert 1 <= len(claim.items) <= 4, claim
+        assert claim.total_claimed == sum(i.quantity * i.unit_cost for i in claim.items), claim
+        assert all(
+            i.claimed_amount == i.quantity * i.unit_cost and i.receipt_number for i in claim.items
+        )
+        assert all(i.scale_item.applies_to(claim.claim_type) for i in claim.items), claim
+        assert claim_errors(claim, today) == {}, claim
+        patient = claim.dependent or claim.member
+        assert patient.date_of_birth <= claim.treatment_date, claim
+        if claim.dependent is not None:
+            assert claim.dependent.status == "active", claim
+        if claim.status == "submitted":
+            assert claim.received_on and claim.submitted_at and claim.declaration_accepted_at
+            assert claim.declaration_source in ("online", "paper")
+        if claim.claim_type == "inpatient":
+            assert claim.admission_date and claim.discharge_date and claim.admission_notified_at
+        if claim.claim_type == "chronic":
+            assert claim.chronic_request is not None
+    submitted = [c for c in claims if c.status == "submitted"]
+    on_time = [
+        c
+        for c in submitted
+        if (c.received_on - (c.discharge_date or c.first_visit_date)).days <= 90
+    ]
+    assert len(on_time) > 0.9 * len(submitted)
+    dates = [c.treatment_date for c in claims]
+    assert (today - min(dates)).days >= 300 and max(dates) <= today
+
+
+def test_a_second_run_adds_and_changes_nothing(demo_app):
+    with demo_app.app_context():
+        before = counts()
+        last_change = db.session.execute(sa.select(sa.func.max(Claim.updated_at))).scalar_one()
+        db.session.remove()
+    output = run(demo_app, "demo")
+    assert "claims: 0 added" in output and "members: 0 added" in output
+    with demo_app.app_context():
+        assert counts() == before
+        assert (
+            db.session.execute(sa.select(sa.func.max(Claim.updated_at))).scalar_one() == last_change
+        )
+        db.session.remove()
+    assert "claims: 0 added" not in demo_app.config["DEMO_OUTPUT"]
+
+
+def test_demo_logins_prints_the_address_every_login_and_the_password(demo_app):
+    output = run(demo_app, "demo-logins")
+    assert "http://127.0.0.1:5000" in output
+    for username, role in DEMO_LOGINS:
+        assert any(line.split() == [username, role] for line in output.splitlines()), username
+    assert demo_password(demo_app) in output
+    assert "not created yet" not in output
+
+
+def test_each_demo_login_signs_in_and_reaches_its_screens(demo_app):
+    password = demo_password(demo_app)
+    with demo_app.test_request_context():
+        claims_list = url_for("ClaimView.list")
+    clients = {}
+    for username, _ in DEMO_LOGINS:
+        clients[username] = demo_app.test_client()
+        response = login(clients[username], username, password)
+        assert response.status_code in (302, 303), f"{username} could not log in"
+    assert clients["admin"].get("/users/list/").status_code == 200
+    for username in ("committee1", "committee2", "finance", "auditor"):
+        assert clients[username].get(claims_list).status_code == 200, username
+    assert clients["committee1"].get("/users/list/").status_code == 403
+    with demo_app.app_context():
+        member1 = db.session.query(Member).filter(Member.user.has(username="member1")).one()
+        mine = [c.claim_number for c in db.session.query(Claim).filter_by(member_id=member1.id)]
+        others = [
+            c.claim_number for c in db.session.query(Claim).filter(Claim.member_id != member1.id)
+        ]
+        assert member1.dependents and mine
+        db.session.remove()
+    page = clients["member1"].get(claims_list).get_data(as_text=True)
+    assert all(number in page for number in mine)
+    assert not any(number in page for number in others)
+
+
+@pytest.fixture(scope="module")
+def second_demo_app(tmp_path_factory) -> Flask:
+    """Another fresh database, loaded with the password given in the configuration."""
+    tmp = tmp_path_factory.mktemp("second_demo")
+    application = fresh_app(tmp, "demo_second", DEMO_PASSWORD="Demo-Password-2026xy")
+    run(application, "demo")
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def fund_fingerprint(application: Flask) -> tuple:
+    with application.app_context():
+        members = sorted(
+            (m.national_id, m.full_name, m.status, m.contribution_receipt_date, len(m.dependents))
+            for m in db.session.query(Member)
+        )
+        claims = sorted(
+            (c.member.national_id, c.claim_type, c.treatment_date, c.status, c.total_claimed)
+            for c in db.session.query(Claim)
+        )
+        db.session.remove()
+    return members, claims
+
+
+def test_the_same_fund_is_loaded_into_every_fresh_database(demo_app, second_demo_app):
+    assert fund_fingerprint(demo_app) == fund_fingerprint(second_demo_app)
+
+
+def test_the_configured_demo_password_is_used_and_none_is_generated(second_demo_app):
+    client = second_demo_app.test_client()
+    assert login(client, "finance", "Demo-Password-2026xy").status_code in (302, 303)
+    instance = Path(second_demo_app.config["INSTANCE_PATH"])
+    assert not (instance / "demo_password").exists()
+
+
+@pytest.mark.slow
+def test_the_demo_password_comes_from_CLAIMDESK_DEMO_PASSWORD(second_demo_app):
+    env = {
+        **os.environ,
+        "CLAIMDESK_DEMO_PASSWORD": "From-The-Environment-9",
+        "CLAIMDESK_DATABASE_URL": second_demo_app.config["SQLALCHEMY_DATABASE_URI"],
+        "CLAIMDESK_INSTANCE_PATH": second_demo_app.config["INSTANCE_PATH"],
+    }
+    printed = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "run", "claimdesk", "demo-logins"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert printed.returncode == 0, printed.stderr
+    assert "Password of every demo login: From-The-Environment-9" in printed.stdout
+    assert "member2" in printed.stdout and "not created yet" not in printed.stdout
