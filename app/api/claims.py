@@ -1,25 +1,70 @@
+"""REST resources of claims and their items. Numbers, totals, line numbers, treatment date,
+version, status and every adjudication field are derived or set by transitions: read-only here."""
+
+from __future__ import annotations
+
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app import security as perms
+from app.access import current_user
 from app.api.base import ClaimdeskModelRestApi
 from app.models import Claim, ClaimItem
+from app.services.validation import claim_errors, claim_item_errors
+
+AMOUNTS = ["total_claimed", "total_eligible", "total_approved", "total_paid"]
 
 
 class ClaimApi(ClaimdeskModelRestApi):
     resource_name = "claim"
     class_permission_name = perms.CLAIM
     datamodel = SQLAInterface(Claim)
-    list_columns = ["id", "claim_number", "member.id", "claim_type", "status", "total_claimed"]
-    show_columns = list_columns
-    add_columns = ["member", "dependent", "claim_type", "provider", "first_visit_date"]
-    edit_columns = add_columns
+    add_columns = ["member", "dependent", "claim_type", "provider", "first_visit_date",
+                   "admission_date", "discharge_date", "treated_abroad", "return_date",
+                   "admission_notified_at", "diagnosis", "icd10_code", "chronic_request",
+                   "statutory_rebate_per_day", "other_insurance_benefit", "hospital_discount",
+                   "received_on"]
+    # The claim stays with its member; a keying error there means a new claim.
+    edit_columns = add_columns[1:]
+    list_columns = ["id", "claim_number", "member.id", "member.member_number", "dependent.id",
+                    "claim_type", "provider.id", "provider.name", "treatment_date",
+                    "received_on", "status", "priority", "sla_status", *AMOUNTS, "version"]
+    show_columns = [*list_columns, "first_visit_date", "admission_date", "discharge_date",
+                    "treated_abroad", "return_date", "admission_notified_at", "diagnosis",
+                    "icd10_code", "excluded_cause", "chronic_request.id",
+                    "statutory_rebate_per_day", "other_insurance_benefit", "hospital_discount",
+                    "critical_illness", "declaration_accepted_at", "declaration_source",
+                    "submitted_at", "assigned_reviewer.id", "sla_due_at", "reason_codes",
+                    "created_at", "updated_at"]
+    search_columns = ["claim_number", "member", "dependent", "provider", "claim_type", "status",
+                      "priority", "sla_status", "treatment_date", "received_on",
+                      "total_claimed", "critical_illness"]
+    order_columns = ["id", "claim_number", "claim_type", "treatment_date", "received_on",
+                     "status", "priority", *AMOUNTS]
+    base_order = ("id", "desc")
+    record_rules = (claim_errors,)
+    # A member's claim is received when he submits it; only the claims officer backdates it.
+    staff_only_columns = ("received_on",)
+
+    def pre_add(self, item: Claim) -> None:
+        user = current_user()
+        item.created_by_id = user.id if user is not None else None
 
 
 class ClaimItemApi(ClaimdeskModelRestApi):
     resource_name = "claimitem"
     class_permission_name = perms.CLAIM_ITEM
     datamodel = SQLAInterface(ClaimItem)
-    list_columns = ["id", "claim.id", "line_no", "description", "quantity", "unit_cost", "claimed_amount"]
-    show_columns = list_columns
-    add_columns = ["claim", "description", "quantity", "unit_cost", "receipt_number"]
-    edit_columns = add_columns
+    # POST with the claim's id; the line number and claimed amount are derived.
+    add_columns = ["claim", "scale_item", "description", "quantity", "unit_cost",
+                   "receipt_number"]
+    edit_columns = add_columns[1:]
+    list_columns = ["id", "claim.id", "claim.claim_number", "line_no", "scale_item.id",
+                    "scale_item.code", "description", "quantity", "unit_cost",
+                    "claimed_amount", "receipt_number", "eligible_amount", "approved_amount",
+                    "reason_codes"]
+    show_columns = [*list_columns, "created_at", "updated_at"]
+    search_columns = ["claim", "scale_item", "description", "receipt_number", "quantity",
+                      "unit_cost", "claimed_amount"]
+    order_columns = ["id", "line_no", "description", "quantity", "unit_cost", "claimed_amount"]
+    base_order = ("id", "asc")
+    record_rules = (claim_item_errors,)

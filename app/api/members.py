@@ -1,25 +1,53 @@
+"""REST resources of members and their dependents."""
+
+from __future__ import annotations
+
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app import security as perms
 from app.api.base import ClaimdeskModelRestApi
 from app.models import Dependent, Member
+from app.services.validation import dependent_errors, member_errors
+
+PAYOUT = ["payout_method", "bank_name", "bank_branch_code", "bank_account_number",
+          "bank_account_name", "mobile_money_number"]
 
 
 class MemberApi(ClaimdeskModelRestApi):
     resource_name = "member"
     class_permission_name = perms.MEMBER
     datamodel = SQLAInterface(Member)
-    list_columns = ["id", "member_number", "first_name", "last_name", "status", "membership_type.key"]
-    show_columns = list_columns
-    add_columns = ["first_name", "last_name", "date_of_birth", "membership_type", "status"]
+    # Number, status and validity are derived (numbering, transitions, membership terms).
+    add_columns = ["first_name", "middle_name", "last_name", "national_id", "date_of_birth",
+                   "phone", "email", "membership_type", "contribution_receipt_date",
+                   "statutory_insurer_number", "other_medical_scheme", *PAYOUT, "user"]
     edit_columns = add_columns
+    list_columns = ["id", "member_number", "first_name", "last_name", "national_id",
+                    "membership_type.id", "membership_type.key", "status", "valid_from",
+                    "valid_to", "benefits_from"]
+    show_columns = [*list_columns, "middle_name", "date_of_birth", "phone", "email",
+                    "contribution_receipt_date", "statutory_insurer_number",
+                    "other_medical_scheme", *PAYOUT, "user.id", "user.username",
+                    "created_at", "updated_at"]
+    search_columns = ["member_number", "first_name", "last_name", "national_id", "email",
+                      "status", "membership_type", "valid_to", "date_of_birth"]
+    order_columns = ["id", "member_number", "first_name", "last_name", "status", "valid_to"]
+    base_order = ("member_number", "asc")
+    record_rules = (member_errors,)
 
 
 class DependentApi(ClaimdeskModelRestApi):
     resource_name = "dependent"
     class_permission_name = perms.DEPENDENT
     datamodel = SQLAInterface(Dependent)
-    list_columns = ["id", "member.id", "first_name", "last_name", "relationship_type", "status"]
-    show_columns = list_columns
-    add_columns = ["member", "first_name", "last_name", "relationship_type", "date_of_birth"]
-    edit_columns = add_columns
+    # Status is set by confirmation (a transition); a dependent stays with his member.
+    add_columns = ["member", "first_name", "last_name", "relationship_type", "date_of_birth",
+                   "statutory_insurer_number"]
+    edit_columns = add_columns[1:]
+    list_columns = ["id", "member.id", "member.member_number", "first_name", "last_name",
+                    "relationship_type", "date_of_birth", "status"]
+    show_columns = [*list_columns, "statutory_insurer_number", "created_at", "updated_at"]
+    search_columns = ["member", "first_name", "last_name", "relationship_type", "status"]
+    order_columns = ["id", "first_name", "last_name", "date_of_birth", "status"]
+    base_order = ("id", "asc")
+    record_rules = (dependent_errors,)

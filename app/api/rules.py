@@ -1,0 +1,57 @@
+"""Which records the generic REST resources may still change (SPEC permission table).
+
+Past these states a record changes only through its named transitions (their own service and
+endpoints), never by a plain PUT/POST/DELETE of its fields. A refusal is a 409 with this text.
+Deletes are also subject to app.services.records (references, drafts), as in the web forms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.models import ChronicRequest, Claim, ClaimItem, Dependent, ScaleItem
+
+EDITABLE_CLAIM_STATUSES = ("draft", "info_requested")
+# A claim in these states has been decided: the scale rows its items used are history.
+DECIDED_CLAIM_STATUSES = ("approved", "partially_approved", "rejected", "appealed",
+                          "trustee_review", "paid")
+
+
+def change_refusal(item: Any, action: str, *, restricted: bool) -> str | None:
+    """Why ``item`` may not be created/changed/deleted (``action`` = add/edit/delete) through the
+    REST resource, or None. ``restricted``: the login is a Member (only own, pending records)."""
+    if isinstance(item, ClaimItem):
+        return _claim_refusal(item.claim, "add to, change or remove its items")
+    if isinstance(item, Claim) and action == "edit":
+        return _claim_refusal(item, "change it")
+    if isinstance(item, ChronicRequest) and action != "add" and item.status != "pending":
+        return f"The chronic request is {item.status}: only a pending request can be changed."
+    if isinstance(item, Dependent) and restricted and action != "add" and item.status != "pending":
+        return (f"{item.full_name} is {item.status}: ask the fund to change a confirmed "
+                "dependent.")
+    if isinstance(item, ScaleItem) and action != "add" and _used_by_decided_claim(item):
+        return (f"Scale item {item.code} was used by a decided claim: end it (effective to) "
+                "and add a new row instead.")
+    return None
+
+
+def _claim_refusal(claim: Claim | None, what: str) -> str | None:
+    if claim is None or claim.status in EDITABLE_CLAIM_STATUSES:
+        return None
+    return (f"Claim {claim.claim_number} is {claim.status.replace('_', ' ')}: you can only "
+            f"{what} while it is a draft or information is requested.")
+
+
+def _used_by_decided_claim(scale_item: ScaleItem) -> bool:
+    from app.extensions import db
+
+    query = (
+        sa.select(ClaimItem.id)
+        .join(Claim, ClaimItem.claim_id == Claim.id)
+        .where(ClaimItem.scale_item_id == scale_item.id,
+               Claim.status.in_(DECIDED_CLAIM_STATUSES))
+        .limit(1)
+    )
+    return db.session.execute(query).first() is not None

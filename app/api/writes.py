@@ -1,0 +1,92 @@
+"""What the REST routes need beyond FAB: ids from the URL, the JSON body, bad input as 400 and
+database refusals as 409/422."""
+
+from __future__ import annotations
+
+import re
+from functools import update_wrapper
+from typing import TYPE_CHECKING, Any, Callable
+
+from flask import Response, request
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import BadRequest
+
+from app.api.fields import ID_MAX
+from app.api.query import BadQuery
+
+if TYPE_CHECKING:
+    from app.api.base import ClaimdeskModelRestApi
+
+_DIGITS = re.compile(r"[0-9]{1,19}")
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w., ]+)")
+_PG_KEY = re.compile(r"Key \(([^)]+)\)=")
+
+
+def parse_pk(pk: Any) -> int | None:
+    """The record id in a URL, or None when it cannot name a record (a 404, never an error)."""
+    text = str(pk)
+    if not _DIGITS.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 1 <= value <= ID_MAX else None
+
+
+def integrity_failure(error: IntegrityError, model: type, fields: list[str]) -> tuple[int, Any]:
+    """(status, message) for a write the database refused; the checks before it missed a race
+    (two clients taking the same unique value) or a rule only the database knows."""
+    text = str(error.orig)
+    lowered = text.lower()
+    if "unique" in lowered or "duplicate key" in lowered:
+        field = _unique_field(text, fields)
+        if field:
+            return 409, {field: ["This value is already used by another record."]}
+        return 409, "This record would duplicate an existing one."
+    for constraint in model.__table__.constraints:
+        if constraint.name and str(constraint.name) in text:
+            return 422, f"The record breaks the rule {constraint.name}."
+    if "foreign key" in lowered:
+        return 422, "A record this one refers to does not exist."
+    return 422, "The record breaks a rule of the database."
+
+
+def _unique_field(text: str, fields: list[str]) -> str | None:
+    match = _SQLITE_UNIQUE.search(text) or _PG_KEY.search(text)
+    if not match:
+        return None
+    for column in (c.strip().split(".")[-1] for c in match.group(1).split(",")):
+        for name in (column, column.removesuffix("_id")):
+            if name in fields:
+                return name
+    return None
+
+
+class BadBody(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def answers_bad_input(f: Callable[..., Response]) -> Callable[..., Response]:
+    """Our refusals of a request's form become 400s; anything else propagates to the app's JSON
+    error handlers (FAB's ``safe`` turned every exception, 413 included, into a 500)."""
+
+    def wraps(self: ClaimdeskModelRestApi, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return f(self, *args, **kwargs)
+        except (BadBody, BadQuery) as e:
+            self.datamodel.session.rollback()
+            return self.response_400(message=e.message)
+
+    return update_wrapper(wraps, f)
+
+
+def json_body() -> dict[str, Any]:
+    if not request.is_json:
+        raise BadBody("Send the record as JSON (Content-Type: application/json).")
+    try:
+        data = request.get_json()
+    except (BadRequest, RecursionError):
+        raise BadBody("The body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise BadBody("The body must be a JSON object.")
+    return data
