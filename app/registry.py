@@ -21,6 +21,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.api.members import DependentApi, MemberApi
     from app.views.audit import AuditEventView
     from app.views.chronic import ChronicMedicineView, ChronicRequestView
+    from app.views.claim_actions import ClaimTransitionView
     from app.views.claims import ClaimItemView, ClaimView
     from app.views.fund import (
         BenefitCategoryView,
@@ -37,6 +38,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     # Claims
     appbuilder.add_view(ClaimView, "Claims", icon="fa-file-medical", category="Claims")
     appbuilder.add_view(ClaimItemView, "Claim items", icon="fa-list", category="Claims")
+    appbuilder.add_view_no_menu(ClaimTransitionView)  # the claim's transition forms
     appbuilder.add_view(
         ChronicRequestView, "Chronic requests", icon="fa-heartbeat", category="Claims"
     )

@@ -13,6 +13,8 @@ from wtforms.validators import DataRequired
 from app import security as perms
 from app.models import ChronicRequest, Claim, ClaimItem, Dependent, Member, Provider
 from app.services.validation import claim_errors, claim_item_errors
+from app.views.claim_bulk import BULK_PERMISSIONS, ClaimBulkActions
+from app.views.claim_working import ProcessingFormWidget, TransitionButtonsWidget
 from app.views.common import FundModelView, money
 from app.views.fund import RECORD_LABELS
 from app.views.widgets import DependentLookupWidget, LookupField, LookupWidget
@@ -61,18 +63,26 @@ TREATMENT = ["first_visit_date", "admission_date", "discharge_date", "treated_ab
 DEDUCTIONS = ["statutory_rebate_per_day", "other_insurance_benefit", "hospital_discount"]
 
 
-class ClaimView(FundModelView):
+def yes_no(value: Any) -> str:
+    return "Yes" if value else "No"
+
+
+class ClaimView(ClaimBulkActions, FundModelView):
     datamodel = SQLAInterface(Claim)
     class_permission_name = perms.CLAIM
+    # A copy: the bulk actions are the "transition" permission of this view only.
+    method_permission_name = {**FundModelView.method_permission_name, **BULK_PERMISSIONS}
     route_base = "/claims"
     list_title = "Claims"
+    show_template = "claims/show.html"
     list_columns = ["claim_number", "received_on", "member.member_number", "member.last_name",
                     "claim_type", "provider.name", "treatment_date", "status", "total_claimed",
-                    "total_approved"]
+                    "total_approved", "awaiting_ratification"]
     order_columns = ["claim_number", "received_on", "claim_type", "treatment_date", "status",
-                     "total_claimed", "total_approved"]
+                     "total_claimed", "total_approved", "awaiting_ratification"]
     search_columns = ["claim_number", "claim_type", "status", "received_on", "treatment_date",
-                      "priority", "sla_status", "total_claimed", "diagnosis", "icd10_code"]
+                      "priority", "sla_status", "total_claimed", "diagnosis", "icd10_code",
+                      "awaiting_ratification"]
     add_fieldsets = [
         ("Claim", {"fields": ["member", "dependent", "claim_type", "provider", "received_on"]}),
         ("Treatment", {"fields": TREATMENT}),
@@ -86,6 +96,12 @@ class ClaimView(FundModelView):
         ("Deductions", {"fields": DEDUCTIONS}),
         ("Totals", {"fields": ["total_claimed", "total_eligible", "total_approved",
                                "total_paid"]}),
+        ("Adjudication", {"fields": ["days_admitted", "statutory_rebate_total",
+                                     "late_admission_notice", "recommended_outcome",
+                                     "adjudicated_at"]}),
+        ("Decision", {"fields": ["recommended_by", "recommended_at", "decided_by", "decided_at",
+                                 "decision_reason", "awaiting_ratification", "appeal_count"]}),
+        ("Information request", {"fields": ["info_request", "info_response"]}),
         ("Review", {"fields": ["submitted_at", "declaration_accepted_at", "declaration_source",
                                "assigned_reviewer", "sla_due_at", "sla_status", "excluded_cause",
                                "critical_illness", "reason_codes"], "expanded": False}),
@@ -112,7 +128,16 @@ class ClaimView(FundModelView):
         "priority": "Priority", "assigned_reviewer": "Reviewer", "sla_due_at": "Decision due",
         "sla_status": "SLA", "total_claimed": "Claimed", "total_eligible": "Eligible",
         "total_approved": "Approved", "total_paid": "Paid", "reason_codes": "Reasons",
-        "created_by": "Keyed in by", "version": "Version", **RECORD_LABELS,
+        "created_by": "Keyed in by", "version": "Version",
+        "days_admitted": "Days of admission", "statutory_rebate_total": "SHIF rebate in total",
+        "late_admission_notice": "Admission notified late (over 48 hours)",
+        "recommended_outcome": "Computed outcome", "adjudicated_at": "Computed at",
+        "recommended_by": "Recommended by", "recommended_at": "Recommended at",
+        "decided_by": "Decided by", "decided_at": "Decided at",
+        "decision_reason": "Reason for the decision",
+        "awaiting_ratification": "Awaiting ratification", "appeal_count": "Appeals",
+        "info_request": "Information requested", "info_response": "Member's answer",
+        **RECORD_LABELS,
     }
     description_columns = {
         "received_on": "The date the fund received the claim form.",
@@ -140,8 +165,17 @@ class ClaimView(FundModelView):
     }
     edit_form_extra_fields = add_form_extra_fields
     domain_rule = staticmethod(claim_errors)
-    formatters_columns = {c: money for c in MONEY_COLUMNS}
+    formatters_columns = {
+        **{c: money for c in (*MONEY_COLUMNS, "statutory_rebate_total")},
+        "awaiting_ratification": yes_no, "late_admission_notice": yes_no,
+    }
 
     def pre_add(self, item: Any) -> None:
         super().pre_add(item)
         item.created_by_id = g.user.id
+
+    def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
+        widgets = super()._get_show_widget(pk, item, widgets=widgets, **kwargs)
+        widgets["transitions"] = TransitionButtonsWidget(item, g.user)
+        widgets["processing_form"] = ProcessingFormWidget(item)
+        return widgets
