@@ -116,6 +116,8 @@ LOCKOUT_MAX_FAILURES = env_int("LOCKOUT_MAX_FAILURES", 5)
 LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)
 # Flask-Limiter storage: process memory only suits one process; production sets redis://.
 RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+# If Redis is unreachable, limit per process rather than refuse every login with a 500.
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 API_LOGIN_RATE_LIMIT = env("API_LOGIN_RATE_LIMIT", "10 per minute")
 MAX_CONTENT_LENGTH = env_int("MAX_REQUEST_BYTES", 60 * 1024 * 1024)
 PREFERRED_URL_SCHEME = env("URL_SCHEME", "http")

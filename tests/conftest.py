@@ -49,7 +49,7 @@ def test_config(**extra) -> dict:
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
-        "SECRET_KEY": "tests-only-secret",
+        "SECRET_KEY": "tests-only-secret-of-at-least-32-bytes",
         "UPLOAD_FOLDER": str(_TMP / "uploads"),
         "RATELIMIT_STORAGE_URI": "memory://",
         **extra,
