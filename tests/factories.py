@@ -148,3 +148,45 @@ def claim(of: Member | None = None, items: int = 1, **kw) -> Claim:
     db.session.add(c)
     db.session.flush()
     return c
+
+
+def scale_claim(of: Member, lines: list[tuple], **kw) -> Claim:
+    """A claim whose lines are (scale item or None, quantity, unit cost[, receipt number])."""
+    c = Claim(
+        member=of,
+        claim_type=kw.pop("claim_type", "outpatient"),
+        provider=kw.pop("provider", None) or provider(),
+        status=kw.pop("status", "draft"),
+        **kw,
+    )
+    for scale, quantity, unit_cost, *receipt in lines:
+        c.items.append(
+            ClaimItem(
+                scale_item=scale,
+                description=scale.description if scale is not None else "Unlisted item",
+                quantity=quantity,
+                unit_cost=Decimal(unit_cost),
+                receipt_number=receipt[0] if receipt else f"R-{next(_seq):06d}",
+            )
+        )
+    db.session.add(c)
+    db.session.flush()
+    return c
+
+
+def chronic_request(of: Member, patient: Dependent | None = None, **kw):
+    """A chronic-illness request; pass status="approved" with its amount and dates to approve."""
+    from app.models import ChronicRequest
+
+    r = ChronicRequest(
+        member=of,
+        dependent=patient,
+        condition=kw.pop("condition", "Type 2 diabetes"),
+        doctor_name=kw.pop("doctor_name", "Dr. Wanjiru Kamau"),
+        requested_monthly_amount=Decimal(kw.pop("requested_monthly_amount", "6000.00")),
+        status=kw.pop("status", "pending"),
+        **kw,
+    )
+    db.session.add(r)
+    db.session.flush()
+    return r

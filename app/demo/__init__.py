@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app, g
 
 from app.demo.claims import Actors, build_claims
+from app.demo.decisions import approve_chronic_requests, decide_claims, recommend_submitted
 from app.demo.logins import (
     CLAIMS_OFFICER,
     MEMBER_LOGINS,
@@ -32,6 +33,7 @@ from app.services.roles import sync_roles
 from app.services.settings import ensure_settings
 
 SEED = 20240514
+COMMITTEE_CHRONIC_REVIEWER = "committee2"
 
 
 @dataclass
@@ -46,6 +48,8 @@ class DemoResult:
     chronic_requests: int = 0
     claims: int = 0
     linked_logins: int = 0
+    approved_chronic_requests: int = 0
+    decided_claims: int = 0
 
     def lines(self) -> list[str]:
         return [f"{name.replace('_', ' ')}: {count} added" for name, count in vars(self).items()]
@@ -84,6 +88,7 @@ def load_demo(today: date | None = None) -> DemoResult:
                 )
             ).scalars()
         )
+        added_requests, added_claims = [], []
         for index, household in enumerate(households):
             if household.member.national_id in known:
                 continue
@@ -91,15 +96,26 @@ def load_demo(today: date | None = None) -> DemoResult:
             db.session.add_all(d for d, _ in household.dependents)
             if index in plan.requests:
                 db.session.add(plan.requests[index])
+                added_requests.append(plan.requests[index])
             db.session.add_all(plan.claims.get(index, []))
+            added_claims += plan.claims.get(index, [])
             result.members += 1
             result.dependents += len(household.dependents)
             result.chronic_requests += int(index in plan.requests)
             result.claims += len(plan.claims.get(index, []))
+        result.approved_chronic_requests = approve_chronic_requests(
+            added_requests, user_id(COMMITTEE_CHRONIC_REVIEWER)
+        )
         db.session.flush()
+        submitted = recommend_submitted(added_claims)
         result.linked_logins = len(link_member_logins(households))
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
+    # Each transition commits on its own, as it does for a user; the fund just loaded leaves
+    # the session, so that each transition's flush looks at its own claim only.
+    db.session.expunge_all()
+    g.user = current_app.appbuilder.sm.find_user(username="admin")
+    result.decided_claims = decide_claims(submitted, SEED + 1)
     return result

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from app.demo.logins import DEMO_LOGINS
 from app.demo.reference import read_scale_csv
 from app.extensions import db
 from app.models import (
+    AuditEvent,
     BenefitCategory,
     ChronicRequest,
     Claim,
@@ -30,6 +32,7 @@ from app.models import (
     ScaleItem,
     Setting,
 )
+from app.services.adjudication.loader import adjudicate_claim
 from app.services.calendar import fund_today
 from app.services.roles import sync_roles
 from app.services.settings import SETTINGS
@@ -191,14 +194,24 @@ def test_the_demo_has_members_in_every_status_with_dependents_their_cover_allows
     for dependent in dependents:
         assert dependent_errors(dependent, today) == {}, dependent
     requests = db.session.query(ChronicRequest).all()
-    assert requests and all(r.status == "pending" and r.medicines for r in requests)
+    assert requests and all(r.medicines for r in requests)
+    assert Counter(r.status for r in requests) == {"approved": 3, "pending": len(requests) - 3}
+    for request in (r for r in requests if r.status == "approved"):
+        assert 0 < request.approved_monthly_amount < request.requested_monthly_amount
+        assert request.valid_from < request.valid_to and request.decided_by.username == "committee2"
 
 
-def test_the_demo_claims_are_drafts_and_submissions_whose_totals_add_up(demo_ctx):
+def test_the_demo_claims_are_in_every_state_and_their_totals_add_up(demo_ctx):
     claims = db.session.query(Claim).all()
     assert 360 <= len(claims) <= 440
     assert len({c.claim_number for c in claims}) == len(claims)
-    assert {c.status for c in claims} == {"draft", "submitted"}
+    statuses = Counter(c.status for c in claims)
+    assert set(statuses) == {
+        "draft", "submitted", "under_review", "info_requested", "approved",
+        "partially_approved", "rejected", "appealed", "trustee_review",
+    }
+    assert statuses["appealed"] == statuses["trustee_review"] == 1
+    assert statuses["submitted"] > statuses["approved"] > statuses["partially_approved"]
     types = Counter(c.claim_type for c in claims)
     assert set(types) == {"outpatient", "inpatient", "chronic", "dental", "optical"}
     assert types.most_common(1)[0][0] == "outpatient"
@@ -216,14 +229,15 @@ def test_the_demo_claims_are_drafts_and_submissions_whose_totals_add_up(demo_ctx
         assert patient.date_of_birth <= claim.treatment_date, claim
         if claim.dependent is not None:
             assert claim.dependent.status == "active", claim
-        if claim.status == "submitted":
+        if claim.status != "draft":
             assert claim.received_on and claim.submitted_at and claim.declaration_accepted_at
             assert claim.declaration_source in ("online", "paper")
+            assert claim.recommended_outcome and claim.adjudicated_at, claim
         if claim.claim_type == "inpatient":
             assert claim.admission_date and claim.discharge_date and claim.admission_notified_at
         if claim.claim_type == "chronic":
             assert claim.chronic_request is not None
-    submitted = [c for c in claims if c.status == "submitted"]
+    submitted = [c for c in claims if c.status != "draft"]
     on_time = [
         c
         for c in submitted
@@ -232,6 +246,80 @@ def test_the_demo_claims_are_drafts_and_submissions_whose_totals_add_up(demo_ctx
     assert len(on_time) > 0.9 * len(submitted)
     dates = [c.treatment_date for c in claims]
     assert (today - min(dates)).days >= 300 and max(dates) <= today
+
+
+DECIDED = ("approved", "partially_approved", "rejected")
+
+
+def transitions(claim: Claim) -> list[tuple[str, str, str, str]]:
+    """(action, actor, from, to) of the claim's transition events, in order."""
+    events = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.resource_type == "claim", AuditEvent.resource_id == str(claim.id))
+        .order_by(AuditEvent.id)
+    )
+    rows = []
+    for event in events:
+        details = json.loads(event.details)
+        rows.append((event.action, event.actor_name, details["from"], details["to"]))
+    return rows
+
+
+def test_decided_demo_claims_went_through_the_transitions(demo_ctx):
+    moved = db.session.scalars(
+        sa.select(Claim).where(Claim.status.not_in(("draft", "submitted")))
+    ).all()
+    assert {c.status for c in moved} >= set(DECIDED)
+    for claim in moved:
+        chain = transitions(claim)
+        assert chain and chain[0][:3] == ("claim.start_review", "committee1", "submitted"), claim
+        assert all(a[3] == b[2] for a, b in zip(chain[:-1], chain[1:], strict=True)), claim
+        assert chain[-1][3] == claim.status, claim
+        if claim.status in ("approved", "partially_approved"):
+            signatures = [(action, actor) for action, actor, _, _ in chain[-2:]]
+            assert signatures == [
+                ("claim.recommend", "committee1"), ("claim.approve", "committee2")]
+            assert claim.decided_by.username == "committee2" and claim.awaiting_ratification
+        if claim.status == "rejected":
+            assert claim.decision_reason and claim.reason_codes and claim.total_approved == 0
+    trustees = next(c for c in moved if c.status == "trustee_review")
+    assert [a for a, *_ in transitions(trustees)][-4:] == [
+        "claim.appeal", "claim.start_review", "claim.reject", "claim.appeal"]
+    appellants = {c.member.user.username for c in moved if c.appeal_count}
+    assert appellants <= {"member1", "member2"} and appellants
+
+
+def test_decided_demo_claims_carry_the_amounts_the_engine_computes(demo_ctx):
+    decided = db.session.scalars(sa.select(Claim).where(Claim.status.in_(DECIDED))).all()
+    outcomes = Counter(c.status for c in decided)
+    assert outcomes["approved"] > outcomes["rejected"] > 0 and outcomes["partially_approved"] > 0
+    for claim in decided:
+        stored = [
+            (i.eligible_amount, i.chronic_cut, i.limit_cut, i.approved_amount, i.reason_codes)
+            for i in claim.items
+        ]
+        totals = (claim.total_eligible, claim.total_approved, claim.reason_codes)
+        working = adjudicate_claim(db.session, claim)
+        assert stored == [
+            (i.eligible_amount, i.chronic_cut, i.limit_cut, i.approved_amount, i.reason_codes)
+            for i in claim.items
+        ], claim
+        assert (claim.total_eligible, claim.total_approved, claim.reason_codes) == totals, claim
+        assert working.outcome == claim.status, claim
+        if claim.status == "partially_approved":
+            assert 0 < claim.total_approved < claim.total_eligible
+    db.session.rollback()
+
+
+def test_demo_chronic_claims_draw_on_the_approved_requests(demo_ctx):
+    chronic = db.session.scalars(
+        sa.select(Claim).where(Claim.claim_type == "chronic", Claim.status != "draft")
+    ).all()
+    for claim in chronic:
+        approved = claim.chronic_request.status == "approved"
+        assert ("NO_CHRONIC_APPROVAL" in (claim.reason_codes or "")) is not approved, claim
+    lines = [i for c in chronic for i in c.items]
+    assert any("CHRONIC_CAP" in (i.reason_codes or "") for i in lines)
 
 
 def test_a_second_run_adds_and_changes_nothing(demo_app):
