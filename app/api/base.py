@@ -49,7 +49,7 @@ from app.api.query import (
 from app.api.rules import change_refusal
 from app.api.writes import answers_bad_input, integrity_failure, json_body, parse_pk
 from app.security import MODEL_METHOD_PERMISSIONS
-from app.services.errors import DomainError, ValidationFailed
+from app.services.errors import ValidationFailed
 from app.services.records import delete_refusal_reason
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,8 @@ class ClaimdeskModelRestApi(ModelRestApi):
     record_rules: tuple[Callable[[Any], dict[str, str]], ...] = ()
     # Columns only the fund's staff may set (e.g. the date the fund received a paper claim).
     staff_only_columns: tuple[str, ...] = ()
+    # The OpenAPI operations of a resource's own routes: method name -> builder(api).
+    route_operations: dict[str, Callable[[Any], dict[str, Any]]] = {}
 
     # --- set-up -------------------------------------------------------------------------------
     def _init_properties(self) -> None:
@@ -248,19 +250,15 @@ class ClaimdeskModelRestApi(ModelRestApi):
     def _write(self, item: Any, action: str) -> Response:
         """Check the loaded record against every rule, then write it, or write nothing."""
         session = self.datamodel.session
-        try:
-            with session.no_autoflush:
-                errors = self.record_errors(item)
-                if errors:
-                    raise ValidationFailed(errors)
-                refusal = change_refusal(item, action, restricted=self._restricted())
-                if refusal:
-                    return self._rollback(409, refusal)
-                (self.pre_add if action == "add" else self.pre_update)(item)
-        except ValidationFailed as e:
-            return self._rollback(422, {f: [m] for f, m in e.errors.items()})
-        except DomainError as e:
-            return self._rollback(e.status, e.message)
+        # A rule's refusal (ValidationFailed, DomainError) is answered by answers_bad_input.
+        with session.no_autoflush:
+            errors = self.record_errors(item)
+            if errors:
+                raise ValidationFailed(errors)
+            refusal = change_refusal(item, action, restricted=self._restricted())
+            if refusal:
+                return self._rollback(409, refusal)
+            (self.pre_add if action == "add" else self.pre_update)(item)
         if action == "add":
             session.add(item)
         failure = self._commit(item)

@@ -1,14 +1,25 @@
-"""REST resources of claims and their items. Numbers, totals, line numbers, treatment date,
-version, status and every adjudication field are derived or set by transitions: read-only here."""
+"""REST resources of claims and their items, and a claim's lifecycle routes (transition, bulk
+transition, the adjudication's working). Numbers, totals, line numbers, treatment date, version,
+status and every adjudication field are derived or set by transitions: read-only here."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from flask import Response, g
+from flask_appbuilder.api import expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import permission_name, protect
 
 from app import security as perms
-from app.access import current_user
+from app.access import current_user, scope_query
+from app.api import lifecycle_openapi
 from app.api.base import ClaimdeskModelRestApi
+from app.api.transitions import ClaimBulkOutcomeSchema, load_request
+from app.api.working import ClaimStateSchema, ClaimWorkingSchema
+from app.api.writes import answers_bad_input, json_body, parse_pk
+from app.extensions import db
 from app.models import Claim, ClaimItem
+from app.services.lifecycle import perform, perform_bulk
 from app.services.validation import claim_errors, claim_item_errors
 
 AMOUNTS = ["total_claimed", "total_eligible", "total_approved", "total_paid"]
@@ -45,9 +56,57 @@ class ClaimApi(ClaimdeskModelRestApi):
     # A member's claim is received when he submits it; only the claims officer backdates it.
     staff_only_columns = ("received_on",)
 
+    # The lifecycle routes: transitions need can_transition on Claim, the working can_read.
+    method_permission_name = {
+        **ClaimdeskModelRestApi.method_permission_name,
+        "transition": perms.TRANSITION,
+        "bulk_transition": perms.TRANSITION,
+        "adjudication": perms.READ,
+    }
+    openapi_spec_component_schemas = lifecycle_openapi.COMPONENT_SCHEMAS
+    route_operations = lifecycle_openapi.OPERATIONS
+
     def pre_add(self, item: Claim) -> None:
         user = current_user()
         item.created_by_id = user.id if user is not None else None
+
+    @expose("/<pk>/transition", methods=["POST"])
+    @protect()
+    @answers_bad_input
+    @permission_name(perms.TRANSITION)
+    def transition(self, pk: str) -> Response:
+        """Apply one transition (its OpenAPI text comes from app.api.lifecycle_openapi)."""
+        claim_id = parse_pk(pk)
+        if claim_id is None:
+            return self.response_404()
+        action, values = load_request(json_body(), bulk=False)
+        claim = perform(claim_id, action, g.user, values.pop("version"), **values)
+        return self.response(200, id=claim.id, result=ClaimStateSchema().dump(claim))
+
+    @expose("/bulk_transition", methods=["POST"])
+    @protect()
+    @answers_bad_input
+    @permission_name(perms.TRANSITION)
+    def bulk_transition(self) -> Response:
+        """Apply one transition to many claims, each in its own transaction."""
+        action, values = load_request(json_body(), bulk=True)
+        outcomes = perform_bulk(values.pop("ids"), action, g.user, **values)
+        done = sum(1 for outcome in outcomes if outcome.ok)
+        return self.response(200, result=ClaimBulkOutcomeSchema(many=True).dump(outcomes),
+                             done=done, refused=len(outcomes) - done)
+
+    @expose("/<pk>/adjudication", methods=["GET"])
+    @protect()
+    @answers_bad_input
+    @permission_name(perms.READ)
+    def adjudication(self, pk: str) -> Response:
+        """The adjudication's working of one claim the login may see."""
+        claim_id = parse_pk(pk)
+        query = scope_query(sa.select(Claim).where(Claim.id == claim_id), Claim)
+        claim = db.session.scalars(query).first() if claim_id is not None else None
+        if claim is None:
+            return self.response_404()
+        return self.response(200, id=claim.id, result=ClaimWorkingSchema().dump(claim))
 
 
 class ClaimItemApi(ClaimdeskModelRestApi):

@@ -38,17 +38,31 @@ class BadQuery(Exception):
         self.message = message
 
 
+def is_storable_text(value: Any) -> bool:
+    """False when a text in ``value`` holds a lone surrogate (JSON ``"\\ud800"``): valid JSON,
+    but not text any database can store or compare (the driver fails with a server error)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    except (TypeError, ValueError, RecursionError):
+        pass  # not ours to judge here: the schemas refuse what is not JSON-like
+    return True
+
+
 def parse_q(raw: str | None) -> Any:
     if not raw:
         return {}
     try:
-        return prison.loads(raw)
+        value = prison.loads(raw)
     except Exception:  # the parser raises more than its own error on bad input (ValueError, ...)
-        pass
-    try:
-        return json.loads(urllib.parse.unquote_plus(raw))
-    except Exception:  # RecursionError on deep nesting, ValueError, ...
-        raise BadQuery("The q argument is neither valid rison nor valid JSON.") from None
+        try:
+            value = json.loads(urllib.parse.unquote_plus(raw))
+        except Exception:  # RecursionError on deep nesting, ValueError, ...
+            raise BadQuery("The q argument is neither valid rison nor valid JSON.") from None
+    if not is_storable_text(value):
+        raise BadQuery("The q argument holds a character that is not valid text.")
+    return value
 
 
 def query_args(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -1,5 +1,5 @@
-"""What the REST routes need beyond FAB: ids from the URL, the JSON body, bad input as 400 and
-database refusals as 409/422."""
+"""What the REST routes need beyond FAB: ids from the URL, the JSON body, bad input as 400, the
+domain's refusals as their status and database refusals as 409/422."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import BadRequest
 
 from app.api.fields import ID_MAX
-from app.api.query import BadQuery
+from app.api.query import BadQuery, is_storable_text
+from app.services.errors import DomainError, ValidationFailed
 
 if TYPE_CHECKING:
     from app.api.base import ClaimdeskModelRestApi
@@ -61,14 +62,26 @@ def _unique_field(text: str, fields: list[str]) -> str | None:
 
 
 class BadBody(Exception):
-    def __init__(self, message: str) -> None:
+    """A request body of the wrong form; ``message`` is a text or {field: [messages]}."""
+
+    def __init__(self, message: Any) -> None:
         super().__init__(message)
         self.message = message
 
 
+def domain_failure(error: DomainError) -> tuple[int, Any]:
+    """(status, message) of a refusal by the fund's rules (app.services.errors): a rule
+    violation names each field, {"field": ["message"]}; any other refusal is its text."""
+    if isinstance(error, ValidationFailed):
+        return error.status, {field: [message] for field, message in error.errors.items()}
+    return error.status, error.message
+
+
 def answers_bad_input(f: Callable[..., Response]) -> Callable[..., Response]:
-    """Our refusals of a request's form become 400s; anything else propagates to the app's JSON
-    error handlers (FAB's ``safe`` turned every exception, 413 included, into a 500)."""
+    """Route decorator, the one place where a request of the wrong form becomes a 400 and a
+    refusal by the fund's rules (app.services.errors) its own status (403, 404, 409, 422), after
+    a rollback. Anything else propagates to the app's JSON error handlers (FAB's ``safe`` turned
+    every exception, 413 included, into a 500)."""
 
     def wraps(self: ClaimdeskModelRestApi, *args: Any, **kwargs: Any) -> Response:
         try:
@@ -76,6 +89,10 @@ def answers_bad_input(f: Callable[..., Response]) -> Callable[..., Response]:
         except (BadBody, BadQuery) as e:
             self.datamodel.session.rollback()
             return self.response_400(message=e.message)
+        except DomainError as e:
+            self.datamodel.session.rollback()
+            status, message = domain_failure(e)
+            return self.response(status, message=message)
 
     return update_wrapper(wraps, f)
 
@@ -89,4 +106,6 @@ def json_body() -> dict[str, Any]:
         raise BadBody("The body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise BadBody("The body must be a JSON object.")
+    if not is_storable_text(data):
+        raise BadBody("The body holds a character that is not valid text.")
     return data

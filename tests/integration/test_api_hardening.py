@@ -65,6 +65,24 @@ def test_malformed_or_non_object_json_is_a_400(app, client, admin, refs, resourc
     assert rows(app, Claim, ClaimItem, Member) == before
 
 
+def test_text_no_database_can_store_is_a_400(app, client, admin, refs):
+    """A lone surrogate ("\\ud800") is valid JSON but not text: the drivers fail on it."""
+    before = rows(app, Claim, ClaimItem, Provider)
+    lone = '"bad \\ud800 name"'
+    bodies = {"/api/v1/provider/": '{"name": %s}' % lone,
+              f"/api/v1/claim/{refs['claim']}/transition":
+                  '{"action": "withdraw", "version": 1, "reason": %s}' % lone}
+    for url, body in bodies.items():
+        answer = client.post(url, data=body, headers=admin, content_type="application/json")
+        assert answer.status_code == 400, url
+        assert message(answer) == "The body holds a character that is not valid text."
+    q = '{"filters": [{"col": "name", "opr": "ct", "value": %s}]}' % lone
+    answer = client.get("/api/v1/provider/", query_string={"q": q}, headers=admin)
+    assert answer.status_code == 400
+    assert message(answer) == "The q argument holds a character that is not valid text."
+    assert rows(app, Claim, ClaimItem, Provider) == before
+
+
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_ids_that_cannot_name_a_record_are_404(client, admin, resource):
     for pk in (HUGE_ID, "abc", "1.5", "-1", "0"):

@@ -99,6 +99,10 @@ ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
     # a claim's transitions, one at a time or for claims selected in the list
     "ClaimTransitionView.transition": ("claim submission", "t"),  # <action> is "submit"
     "ClaimTransitionView.bulk": ("claim", "t"),
+    # the same over REST (an empty body is refused after the permission check), and the working
+    "ClaimApi.transition": ("claim", "t"),
+    "ClaimApi.bulk_transition": ("claim", "t"),
+    "ClaimApi.adjudication": ("claim", "r"),
 }
 # FAB's permission screens are list-only: their other routes exist, and no one may use them.
 ENDPOINTS.update({
