@@ -184,7 +184,7 @@ def _steps_2_to_7(facts: ClaimFacts, lines: list[LineWorking], rebate_total: Dec
         left = remaining.get(w.category)
         if left is None:
             continue  # no annual limit for this category
-        left = max(left, ZERO)
+        left = money(max(left, ZERO))
         wanted = w.approved
         w.approved = min(wanted, left)
         w.limit_cut = wanted - w.approved
