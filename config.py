@@ -76,6 +76,8 @@ SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 # --- Files -----------------------------------------------------------------------------------
 UPLOAD_FOLDER = env("UPLOAD_FOLDER", str(INSTANCE_PATH / "uploads"))
 STORAGE_URL = env("STORAGE_URL", "")
+# The attachment types accepted (a subset of pdf,jpeg,png,webp,heic); empty accepts them all.
+UPLOAD_TYPES = env("UPLOAD_TYPES", "pdf,jpeg,png,webp,heic")
 
 # --- Flask-AppBuilder ------------------------------------------------------------------------
 AUTH_TYPE = AUTH_DB

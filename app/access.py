@@ -19,6 +19,7 @@ from flask import g, has_request_context
 from flask_appbuilder.models.filters import BaseFilter
 
 from app.models import (
+    Attachment,
     AuditEvent,
     BenefitCategory,
     ChronicMedicine,
@@ -50,6 +51,12 @@ MEMBER_SCOPES: dict[type, Callable[[int], Any]] = {
     ChronicRequest: lambda member_id: ChronicRequest.member_id == member_id,
     ChronicMedicine: lambda member_id: ChronicMedicine.request_id.in_(
         sa.select(ChronicRequest.id).where(ChronicRequest.member_id == member_id)
+    ),
+    Attachment: lambda member_id: sa.or_(
+        Attachment.claim_id.in_(sa.select(Claim.id).where(Claim.member_id == member_id)),
+        Attachment.chronic_request_id.in_(
+            sa.select(ChronicRequest.id).where(ChronicRequest.member_id == member_id)
+        ),
     ),
 }
 

@@ -7,6 +7,7 @@ from flask_appbuilder import AppBuilder
 
 
 def register_views(appbuilder: AppBuilder) -> None:
+    from app.api.attachments import AttachmentApi
     from app.api.audit import AuditEventApi
     from app.api.errors import register_error_handlers
     from app.api.chronic import ChronicRequestApi
@@ -19,6 +20,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         SettingApi,
     )
     from app.api.members import DependentApi, MemberApi
+    from app.views.attachments import AttachmentView
     from app.views.audit import AuditEventView
     from app.views.chronic import ChronicMedicineView, ChronicRequestView
     from app.views.claim_actions import ClaimTransitionView
@@ -43,6 +45,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         ChronicRequestView, "Chronic requests", icon="fa-heartbeat", category="Claims"
     )
     appbuilder.add_view_no_menu(ChronicMedicineView)
+    appbuilder.add_view_no_menu(AttachmentView)  # uploads, downloads, removal of files
     # Members
     appbuilder.add_view(MemberView, "Members", icon="fa-users", category="Members")
     appbuilder.add_view(DependentView, "Dependents", icon="fa-child", category="Members")
@@ -75,6 +78,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         ProviderApi,
         SettingApi,
         AuditEventApi,
+        AttachmentApi,
     ):
         appbuilder.add_api(api)
 

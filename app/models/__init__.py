@@ -1,5 +1,6 @@
 """The fund's data model, one module per aggregate."""
 
+from app.models.attachment import Attachment
 from app.models.audit import AuditEvent
 from app.models.chronic import ChronicMedicine, ChronicRequest
 from app.models.claim import Claim, ClaimItem
@@ -11,6 +12,7 @@ from app.models.scale import ScaleItem
 from app.models.security import LoginThrottle
 
 __all__ = [
+    "Attachment",
     "AuditEvent",
     "BenefitCategory",
     "ChronicMedicine",

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
+    Attachment,
     BenefitCategory,
     ChronicRequest,
     Claim,
@@ -42,7 +43,13 @@ REFERENCES: dict[type, list[tuple[Any, str, str]]] = {
     ],
     MembershipType: [(Member.membership_type_id, "member", "members")],
     BenefitCategory: [(ScaleItem.benefit_category_id, "scale item", "scale items")],
-    ChronicRequest: [(Claim.chronic_request_id, "claim", "claims")],
+    ChronicRequest: [
+        (Claim.chronic_request_id, "claim", "claims"),
+        (Attachment.chronic_request_id, "attachment", "attachments"),
+    ],
+    # Files are removed one by one (their stored objects with them), never by a cascade.
+    Claim: [(Attachment.claim_id, "attachment", "attachments")],
+    ClaimItem: [(Attachment.claim_item_id, "attachment", "attachments")],
 }
 
 # Statuses in which a record is still only a draft of the member's or the officer's.

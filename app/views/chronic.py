@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import g
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from wtforms.validators import DataRequired
 
 from app import security as perms
 from app.models import ChronicMedicine, ChronicRequest, Dependent, Member
+from app.services.attachments import Owner
 from app.services.validation import chronic_request_errors
+from app.views.attachments import AttachmentsWidget
 from app.views.common import FundModelView, money
 from app.views.fund import RECORD_COLUMNS, RECORD_LABELS
 from app.views.widgets import DependentLookupWidget, LookupField, LookupWidget
@@ -80,3 +85,9 @@ class ChronicRequestView(FundModelView):
     edit_form_extra_fields = add_form_extra_fields
     domain_rule = staticmethod(chronic_request_errors)
     formatters_columns = {"requested_monthly_amount": money, "approved_monthly_amount": money}
+    show_template = "attachments/chronic_show.html"  # the request, then the evidence
+
+    def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
+        widgets = super()._get_show_widget(pk, item, widgets=widgets, **kwargs)
+        widgets["attachments"] = AttachmentsWidget(Owner(chronic_request=item), g.user)
+        return widgets

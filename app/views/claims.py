@@ -12,7 +12,9 @@ from wtforms.validators import DataRequired
 
 from app import security as perms
 from app.models import ChronicRequest, Claim, ClaimItem, Dependent, Member, Provider
+from app.services.attachments import Owner
 from app.services.validation import claim_errors, claim_item_errors
+from app.views.attachments import AttachmentsWidget
 from app.views.claim_bulk import BULK_PERMISSIONS, ClaimBulkActions
 from app.views.claim_working import ProcessingFormWidget, TransitionButtonsWidget
 from app.views.common import FundModelView, money
@@ -178,4 +180,5 @@ class ClaimView(ClaimBulkActions, FundModelView):
         widgets = super()._get_show_widget(pk, item, widgets=widgets, **kwargs)
         widgets["transitions"] = TransitionButtonsWidget(item, g.user)
         widgets["processing_form"] = ProcessingFormWidget(item)
+        widgets["attachments"] = AttachmentsWidget(Owner(claim=item), g.user)
         return widgets

@@ -71,7 +71,7 @@ def test_compose_file_follows_the_compose_specification():
 
 def test_compose_runs_the_app_after_a_healthy_postgresql_15_with_a_named_volume(compose):
     services = compose["services"]
-    assert set(services) == {"app", "db"}
+    assert set(services) == {"app", "db", "minio", "minio-bucket"}
     db = services["db"]
     assert db["image"].startswith("postgres:15")
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])

@@ -18,6 +18,7 @@ from app.models.base import ZERO, utcnow
 from app.security import ROLE_MEMBER
 from app.services.adjudication import reasons as rc
 from app.services.adjudication.loader import adjudicate_claim
+from app.services.attachments import items_with_attachments
 from app.services.calendar import fund_today
 from app.services.errors import Forbidden, ValidationFailed
 from app.services.lifecycle.rules import role_names
@@ -58,9 +59,12 @@ def submit(session: Session, claim: Claim, actor: Any, params: dict[str, Any]) -
     errors = dict(claim_errors(claim))
     if not claim.items:
         errors["items"] = "Add at least one item before submitting."
-    missing = [str(i.line_no) for i in claim.items if not (i.receipt_number or "").strip()]
+    attached = items_with_attachments(claim.id)
+    missing = [str(i.line_no) for i in claim.items
+               if not (i.receipt_number or "").strip() and i.id not in attached]
     if missing:
-        errors["items"] = "Every item needs a receipt number (line " + ", ".join(missing) + ")."
+        errors["items"] = ("Every item needs a receipt number or an attached receipt (line "
+                           + ", ".join(missing) + ").")
     officer_keying = ROLE_MEMBER not in role_names(actor) or params.get("paper")
     if officer_keying:
         received = params.get("received_on")
