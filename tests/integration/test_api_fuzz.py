@@ -7,6 +7,7 @@ run: ``CLAIMDESK_FUZZ_EXAMPLES=200 CLAIMDESK_FUZZ_RANDOM=1`` (``make fuzz``).
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from datetime import date
@@ -18,9 +19,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation.modes import GenerationMode
 
+from flask import current_app
+
 from app.extensions import db
 from app.models import ChronicRequest, Claim, Setting
-from tests import factories
+from app.services.attachments import Upload, attach, find_owner
+from tests import factories, hostile_files
 from tests.helpers import api_token
 
 EXAMPLES = int(os.environ.get("CLAIMDESK_FUZZ_EXAMPLES", "25"))
@@ -40,12 +44,15 @@ def seed_reference_data() -> None:
     provider = factories.provider()
     member = factories.member(membership_type=family)
     child = factories.dependent(member)
-    factories.claim(of=member, provider=provider, items=2)
+    claim = factories.claim(of=member, provider=provider, items=2)
     db.session.add(ChronicRequest(member=member, dependent=child, condition="Asthma",
                                   doctor_name="Dr. Wanjiru", requested_monthly_amount=Decimal(
                                       "4500.00")))
     db.session.add(Setting(key="sla_decision_days", value="30", value_type="int"))
     db.session.commit()
+    admin = current_app.appbuilder.sm.find_user(username="admin")
+    attach(find_owner(admin, claim_id=claim.id),
+           [Upload("receipt.pdf", io.BytesIO(hostile_files.pdf_receipt()))], admin)
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +93,12 @@ OPERATIONS = [
     ("POST", "/api/v1/claim/{pk}/transition"),
     ("POST", "/api/v1/claim/bulk_transition"),
     ("GET", "/api/v1/claim/{pk}/adjudication"),
+    # files (the upload is multipart; there is no JSON PUT or _info)
+    ("GET", "/api/v1/attachment/"),
+    ("POST", "/api/v1/attachment/"),
+    ("GET", "/api/v1/attachment/{pk}"),
+    ("DELETE", "/api/v1/attachment/{pk}"),
+    ("GET", "/api/v1/attachment/{pk}/download"),
     ("GET", "/api/v1/auditevent/"),
     ("GET", "/api/v1/auditevent/{pk}"),
     ("GET", "/api/v1/auditevent/_info"),

@@ -7,7 +7,9 @@ or an action): a new route fails this test until someone decides who may use it.
 
 from __future__ import annotations
 
+import io
 import re
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -16,6 +18,7 @@ from flask_wtf.csrf import generate_csrf
 
 from app.extensions import db
 from app.models import (
+    Attachment,
     AuditEvent,
     ChronicMedicine,
     ChronicRequest,
@@ -23,7 +26,8 @@ from app.models import (
     ProviderRateOverride,
     Setting,
 )
-from tests import factories
+from app.services.attachments import Upload, attach, find_owner
+from tests import factories, hostile_files
 from tests.helpers import api_token, login
 
 ANONYMOUS = "anonymous"
@@ -31,7 +35,7 @@ LOGINS = {"Admin": "admin", "Committee": "committee1", "Finance": "finance",
           "Auditor": "auditor", "Member": "member1"}
 ROLES = (ANONYMOUS, "Member", "Auditor", "Finance", "Committee", "Admin")  # Admin deletes last
 
-# --- The SPEC's table: resource -> role -> verbs (r read, w write, d delete, t transition) -------
+# --- The SPEC's table: resource -> role -> verbs (r read, w write, d delete, t transition) ----
 REFERENCE = dict(Admin="rwd", Committee="r", Finance="r", Auditor="r", Member="r")
 SPEC = {
     "membershiptype": REFERENCE, "benefitcategory": REFERENCE, "scaleitem": REFERENCE,
@@ -39,9 +43,11 @@ SPEC = {
     "setting": dict(Admin="rwd", Committee="r", Finance="r", Auditor="r"),
     "member": dict(Admin="rwdt", Committee="rwt", Finance="r", Auditor="r", Member="r"),
     "dependent": dict(Admin="rwdt", Committee="rwt", Finance="r", Auditor="r", Member="rw"),
-    "claim": dict(Admin="rwdt", Committee="rwt", Finance="rt", Auditor="r", Member="rwt"),
+    # v: review several claims at once (the list's bulk actions)
+    "claim": dict(Admin="rwdtv", Committee="rwtv", Finance="rt", Auditor="r", Member="rwt"),
     "claimitem": dict(Admin="rwdt", Committee="rwt", Finance="r", Auditor="r", Member="rw"),
     "chronicrequest": dict(Admin="rwt", Committee="rwt", Finance="r", Auditor="r", Member="rw"),
+    "attachment": dict(Admin="rwdt", Committee="rwt", Finance="r", Auditor="r", Member="rw"),
     "auditevent": dict(Admin="r", Committee="r", Auditor="r"),
     # users and roles: Admin rwd, Auditor r, everyone his own account
     "users": dict(Admin="rwd", Auditor="r"),
@@ -98,11 +104,22 @@ ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
     "UserInfoEditView.this_form_post": ("users", "w"),
     # a claim's transitions, one at a time or for claims selected in the list
     "ClaimTransitionView.transition": ("claim submission", "t"),  # <action> is "submit"
-    "ClaimTransitionView.bulk": ("claim", "t"),
+    "ClaimTransitionView.bulk": ("claim", "v"),
     # the same over REST (an empty body is refused after the permission check), and the working
     "ClaimApi.transition": ("claim", "t"),
     "ClaimApi.bulk_transition": ("claim", "t"),
     "ClaimApi.adjudication": ("claim", "r"),
+    # files: uploads and removal are the attachment's "write" (members remove their own drafts')
+    "AttachmentView.claim_upload": ("attachment", "w"),
+    "AttachmentView.request_upload": ("attachment", "w"),
+    "AttachmentView.download": ("attachment", "r"),
+    "AttachmentView.thumbnail": ("attachment", "r"),
+    "AttachmentView.remove": ("attachment", "w"),
+    "AttachmentApi.get_list": ("attachment", "r"),
+    "AttachmentApi.get": ("attachment", "r"),
+    "AttachmentApi.upload": ("attachment", "w"),
+    "AttachmentApi.download": ("attachment", "r"),
+    "AttachmentApi.delete": ("attachment", "w"),
 }
 # FAB's permission screens are list-only: their other routes exist, and no one may use them.
 ENDPOINTS.update({
@@ -115,12 +132,16 @@ ACTIONS = {  # (view, action) -> (resource, verb)
     ("UserDBModelView", "resetpasswords"): ("users", "w"),
     ("UserDBModelView", "userinfoedit"): ("users", "w"),
     ("RoleModelView", "copyrole"): ("roles", "w"),
-    ("ClaimView", "bulk_start_review"): ("claim", "t"),
-    ("ClaimView", "bulk_recommend"): ("claim", "t"),
-    ("ClaimView", "bulk_approve"): ("claim", "t"),
-    ("ClaimView", "bulk_reject"): ("claim", "t"),
+    ("ClaimView", "bulk_start_review"): ("claim", "v"),
+    ("ClaimView", "bulk_recommend"): ("claim", "v"),
+    ("ClaimView", "bulk_approve"): ("claim", "v"),
+    ("ClaimView", "bulk_reject"): ("claim", "v"),
 }
-PK_MODELS = {"ClaimTransitionView": Claim}  # views without a datamodel that take a <pk>
+# What <pk> names where it is not the view's own model: views without a datamodel, and routes
+# of one view about another record.
+PK_MODELS = {"ClaimTransitionView": Claim, "AttachmentView": Attachment,
+             "AttachmentView.claim_upload": Claim,
+             "AttachmentView.request_upload": ChronicRequest}
 URL_VALUES = {"version": "v1", "locale": "en", "filename": "css/claimdesk.css",
               "action": "submit", "ClaimTransitionView.bulk action": "reject",
               "appbuilder.static filename": "js/ab_actions.js"}
@@ -218,10 +239,12 @@ def csrf_for(app, client) -> str:
 def seed_records() -> None:
     own = factories.member(first_name="Own", user_id=factories.user_id("member1"))
     factories.dependent(of=own, status="pending")
-    factories.claim(of=own, items=2)
+    claim = factories.claim(of=own, items=2)
     request = ChronicRequest(member=own, condition="Asthma", doctor_name="Dr Wanjiru",
                              requested_monthly_amount=Decimal("2000.00"))
     db.session.add(ChronicMedicine(request=request, name="Salbutamol", strength="100mcg"))
+    db.session.flush()
+    attach_receipt(claim.id)
     db.session.add(ProviderRateOverride(provider=factories.provider(), claim_type="outpatient",
                                         rate_percent=Decimal("100")))
     factories.scale_item()
@@ -237,22 +260,50 @@ def seed_records() -> None:
     db.session.commit()
 
 
+def attach_receipt(claim_id: int, text: str = "Receipt R-1001") -> int:
+    member1 = _sm().find_user(username="member1")
+    owner = find_owner(member1, claim_id=claim_id)
+    (row,) = attach(owner, [Upload("receipt.pdf", io.BytesIO(hostile_files.pdf_receipt(text)))],
+                    member1)
+    return row.id
+
+
+def fresh_attachment() -> int:
+    """Removing a file consumes it: each role that may remove one gets its own."""
+    claim_id = db.session.query(Claim.id).order_by(Claim.id.desc()).limit(1).scalar()
+    return attach_receipt(claim_id, f"Receipt {uuid.uuid4().hex}")
+
+
+# Routes whose allowed use consumes the record: every role is given a record of its own.
+FRESH_RECORDS = {"AttachmentView.remove": fresh_attachment,
+                 "AttachmentApi.delete": fresh_attachment}
+
+
 def _sm():
     from flask import current_app
 
     return current_app.appbuilder.sm
 
 
+def ensure_seeded(app, seeded: dict) -> None:
+    if not seeded:
+        with app.app_context():
+            seed_records()
+        seeded["done"] = True
+
+
 def record_pk(app, endpoint: str, seeded: dict) -> int:
     """The newest record of the view's model, after seeding: a seeded one, never a baseline
     user or role (Admin's delete really deletes it)."""
+    ensure_seeded(app, seeded)
     view_name = endpoint.split(".")[0]
+    if endpoint in FRESH_RECORDS:
+        with app.app_context():
+            return FRESH_RECORDS[endpoint]()
     view = next(v for v in app.appbuilder.baseviews if v.endpoint == view_name)
-    model = view.datamodel.obj if hasattr(view, "datamodel") else PK_MODELS[view_name]
+    model = PK_MODELS.get(endpoint) or (
+        view.datamodel.obj if hasattr(view, "datamodel") else PK_MODELS[view_name])
     with app.app_context():
-        if not seeded:
-            seed_records()
-            seeded["done"] = True
         pk = db.session.query(model.id).order_by(model.id.desc()).limit(1).scalar()
     assert pk is not None, f"no {model.__name__} to fill <pk> with: add one to seed_records"
     if model is app.appbuilder.sm.user_model:
@@ -300,7 +351,8 @@ def outcome(response, is_api: bool) -> str:
     if status in (404, 405):
         return "not found"
     # An API that passed the permission check may still refuse the empty body it was sent.
-    if status < 400 or (is_api and status in (400, 409, 422)):
+    # A web form answers 422 when it re-renders with its fields' errors (CSRF failures are 400).
+    if status < 400 or (is_api and status in (400, 409, 422)) or status == 422:
         return "allowed"
     return f"status {status}"
 
