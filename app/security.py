@@ -28,6 +28,9 @@ READ = "read"
 WRITE = "write"
 DELETE = "delete"
 TRANSITION = "transition"
+# The committee's work on several claims at once (the claims list's bulk actions): only those
+# who review see them, while members and Finance keep "transition" for their own single steps.
+REVIEW = "review"
 EXPORT = "export"
 
 # ModelView and ModelRestApi methods -> verb. Actions name their own verb.
@@ -97,7 +100,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     ROLE_ADMIN: {
         **_each(REFERENCE_DATA, RWD),
         SETTING: RWD,
-        **_each((MEMBER, DEPENDENT, CLAIM, CLAIM_ITEM, ATTACHMENT), RWDT),
+        **_each((MEMBER, DEPENDENT, CLAIM_ITEM, ATTACHMENT), RWDT),
+        CLAIM: RWDT | {REVIEW},
         CHRONIC_REQUEST: RWT,
         **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), RW),
         **_each((PAYMENT_BATCH, PAYMENT), R),
@@ -106,7 +110,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     ROLE_COMMITTEE: {
         **_each(REFERENCE_DATA, R),
         SETTING: R,
-        **_each((MEMBER, DEPENDENT, CLAIM, CLAIM_ITEM, ATTACHMENT, CHRONIC_REQUEST), RWT),
+        **_each((MEMBER, DEPENDENT, CLAIM_ITEM, ATTACHMENT, CHRONIC_REQUEST), RWT),
+        CLAIM: RWT | {REVIEW},
         **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), RW),
         **_each((PAYMENT_BATCH, PAYMENT), R),
         AUDIT_EVENT: R,

@@ -77,7 +77,7 @@ def done_message(claim: Claim, action: str) -> str:
 
 class ClaimTransitionView(BaseView):
     """Every transition of one claim (``/claims/transition/<id>/<action>``) and of several
-    (``/claims/transition/bulk/<action>?ids=1,2,3``); permission ``can_transition`` on Claim."""
+    (``/claims/transition/bulk/<action>?ids=1,2,3``); permission ``can_review`` on Claim."""
 
     route_base = "/claims/transition"
     class_permission_name = perms.CLAIM
@@ -115,7 +115,7 @@ class ClaimTransitionView(BaseView):
 
     @expose("/bulk/<action>", methods=["GET", "POST"])
     @has_access
-    @permission_name(perms.TRANSITION)
+    @permission_name(perms.REVIEW)
     def bulk(self, action: str) -> Any:
         if action not in BULK_ACTIONS:
             abort(404)

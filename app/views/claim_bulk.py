@@ -12,15 +12,15 @@ from typing import Any
 from flask import redirect, url_for
 from flask_appbuilder.actions import action
 
-from app.security import TRANSITION
+from app.security import REVIEW
 from app.views.claim_actions import bulk_result_page
 
-# Every bulk action is the Claim resource's "transition" permission.
+# Every bulk action is the Claim resource's "review" permission (Committee and Admin).
 BULK_PERMISSIONS = {
-    "bulk_start_review": TRANSITION,
-    "bulk_recommend": TRANSITION,
-    "bulk_approve": TRANSITION,
-    "bulk_reject": TRANSITION,
+    "bulk_start_review": REVIEW,
+    "bulk_recommend": REVIEW,
+    "bulk_approve": REVIEW,
+    "bulk_reject": REVIEW,
 }
 
 

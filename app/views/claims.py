@@ -72,7 +72,7 @@ def yes_no(value: Any) -> str:
 class ClaimView(ClaimBulkActions, FundModelView):
     datamodel = SQLAInterface(Claim)
     class_permission_name = perms.CLAIM
-    # A copy: the bulk actions are the "transition" permission of this view only.
+    # A copy: the bulk actions are the "review" permission of this view only.
     method_permission_name = {**FundModelView.method_permission_name, **BULK_PERMISSIONS}
     route_base = "/claims"
     list_title = "Claims"
