@@ -15,9 +15,11 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config_overrides)
     logging.basicConfig(level=app.config["LOG_LEVEL"])
 
-    from app.extensions import csrf, db, limiter, make_appbuilder, migrate
+    from app.extensions import csrf, db, limiter, make_appbuilder, migrate, tune_sqlite
 
     db.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine)
     migrate.init_app(app, db, compare_type=True, render_as_batch=True)
     # CSRF before AppBuilder: FAB then exempts its own API blueprints (JWT, not cookies).
     csrf.init_app(app)

@@ -22,3 +22,26 @@ def make_appbuilder() -> AppBuilder:
     Permissions are synced by `flask claimdesk sync-roles` at deploy time, never by each worker.
     """
     return AppBuilder(update_perms=False)
+
+
+def tune_sqlite(engine) -> None:
+    """SQLite settings for many short transactions (bulk runs, concurrent decisions).
+
+    WAL lets readers go on while one writer commits; synchronous NORMAL syncs at checkpoints
+    instead of every commit (WAL keeps the database consistent after a crash; the last commits
+    may be lost on power failure); busy_timeout makes a second writer wait for the lock instead
+    of failing at once. Other databases are left as they are.
+    """
+    from sqlalchemy import event
+
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, connection_record) -> None:  # noqa: ARG001
+        cursor = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()

@@ -8,9 +8,11 @@ back to the default, so a fund that never touched a setting still follows its by
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Union
+from typing import Any, Iterator, Union
 
 import sqlalchemy as sa
 
@@ -213,8 +215,36 @@ def _row(key: str) -> Setting | None:
     return db.session.execute(sa.select(Setting).where(Setting.key == key)).scalar_one_or_none()
 
 
+# Values already read in the current unit of work (see settings_snapshot); None outside one.
+_snapshot: ContextVar[dict[str, SettingValue] | None] = ContextVar("settings", default=None)
+
+
+@contextmanager
+def settings_snapshot() -> Iterator[None]:
+    """Read each setting at most once inside the block (a transition, a bulk run): one rule set
+    for the whole run, and no query per claim. Nested blocks share the outer snapshot."""
+    if _snapshot.get() is not None:
+        yield
+        return
+    token = _snapshot.set({})
+    try:
+        yield
+    finally:
+        _snapshot.reset(token)
+
+
 def get_setting(key: str) -> SettingValue:
     """The fund's value of a setting, typed; its default when the fund has not stored one."""
+    cache = _snapshot.get()
+    if cache is not None and key in cache:
+        return cache[key]
+    value = _read_setting(key)
+    if cache is not None:
+        cache[key] = value
+    return value
+
+
+def _read_setting(key: str) -> SettingValue:
     spec = DEFINITIONS.get(key)
     row = _row(key)
     if row is None:
@@ -246,6 +276,9 @@ def set_setting(key: str, value: Any) -> Setting:
     row.value = text
     row.value_type = spec.value_type
     db.session.flush()
+    cache = _snapshot.get()
+    if cache is not None:
+        cache.pop(key, None)
     return row
 
 

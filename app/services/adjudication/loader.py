@@ -7,20 +7,13 @@ left this month, and what is left of the patient's annual limits.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from app.models import (
-    BenefitCategory,
-    ChronicRequest,
-    Claim,
-    ClaimItem,
-    ProviderRateOverride,
-    ScaleItem,
-)
+from app.models import Claim, ClaimItem, ScaleItem
 from app.models.base import ZERO, utcnow
 from app.services.adjudication.engine import adjudicate
 from app.services.adjudication.facts import (
@@ -31,7 +24,8 @@ from app.services.adjudication.facts import (
     ScaleFacts,
 )
 from app.services.adjudication.reasons import join_codes
-from app.services.calendar import age_on
+from app.services.adjudication.reference import Category, categories, provider_rates
+from app.services.calendar import age_on, fund_timezone
 from app.services.settings import get_setting
 
 # Claims whose approved amounts count against limits and allowances.
@@ -53,13 +47,25 @@ def benefit_year(treatment: date, start_month: int) -> tuple[date, date]:
     return start, end
 
 
-def _same_patient(claim: Claim):
+def _patient(member_id: int, dependent_id: int | None, claims=Claim):
     dependent = (
-        Claim.dependent_id.is_(None)
-        if claim.dependent_id is None
-        else Claim.dependent_id == claim.dependent_id
+        claims.dependent_id.is_(None) if dependent_id is None else claims.dependent_id == dependent_id
     )
-    return sa.and_(Claim.member_id == claim.member_id, dependent)
+    return sa.and_(claims.member_id == member_id, dependent)
+
+
+def _same_patient(claim: Claim, claims=Claim):
+    return _patient(claim.member_id, claim.dependent_id, claims)
+
+
+_THEIRS = aliased(Claim, name="patient_claim")  # built once: an alias copies every column
+
+
+def _patients_claims(claim: Claim):
+    """Claims of the same patient, as a condition that leads the query: a patient has few
+    claims, so checks stay as cheap in a fund of millions of claims as in a small one (left to
+    itself, SQLite's planner may walk every claim of the day or of the provider instead)."""
+    return Claim.id.in_(sa.select(_THEIRS.id).where(_same_patient(claim, _THEIRS)))
 
 
 def _received_earlier(claim: Claim):
@@ -139,8 +145,8 @@ def _eligibility(session: Session, claim: Claim, treatment: date) -> Eligibility
 
     duplicate = session.scalar(
         sa.select(sa.func.count(Claim.id)).where(
+            _patients_claims(claim),
             _received_earlier(claim),
-            _same_patient(claim),
             Claim.provider_id == claim.provider_id,
             Claim.treatment_date == treatment,
             Claim.total_claimed == claim.total_claimed,
@@ -161,13 +167,16 @@ def _duplicate_receipts(session: Session, claim: Claim) -> set[str]:
     numbers = {i.receipt_number for i in claim.items if i.receipt_number}
     if not numbers:
         return set()
+    # Led by the receipt numbers (indexed, rarely repeated), each match checked against its
+    # claim: the cost does not grow with the provider's number of claims.
     rows = session.scalars(
-        sa.select(ClaimItem.receipt_number)
-        .join(Claim, ClaimItem.claim_id == Claim.id)
-        .where(
-            _received_earlier(claim),
-            Claim.provider_id == claim.provider_id,
+        sa.select(ClaimItem.receipt_number).where(
             ClaimItem.receipt_number.in_(numbers),
+            sa.exists().where(
+                Claim.id == ClaimItem.claim_id,
+                _received_earlier(claim),
+                Claim.provider_id == claim.provider_id,
+            ),
         )
     )
     return set(rows)
@@ -192,43 +201,62 @@ def _chronic_remaining(session: Session, claim: Claim, treatment: date) -> Decim
     return allowance - Decimal(used)
 
 
-def _limit_remaining(session: Session, claim: Claim, treatment: date) -> dict[str, Decimal | None]:
-    start, end = benefit_year(treatment, int(get_setting("benefit_year_start_month")))
-    in_year = sa.and_(_same_patient(claim), Claim.treatment_date.between(start, end))
+def patient_limits(
+    session: Session,
+    member_id: int,
+    dependent_id: int | None,
+    on: date,
+    *,
+    except_claim_id: int | None = None,
+    flagged: bool = False,
+) -> list[tuple[Category, Decimal | None, Decimal]]:
+    """Each benefit category with the patient's limit in the benefit year of ``on`` (None: no
+    annual limit; the critical-illness top-up added to ``general`` when this year has a flagged
+    claim, or ``flagged``) and what decided claims other than ``except_claim_id`` approved in it.
+
+    The one computation of limits: the adjudication cuts lines by it, the member's benefit
+    balance shows it.
+    """
+    start, end = benefit_year(on, int(get_setting("benefit_year_start_month")))
+    others = Claim.id != except_claim_id if except_claim_id is not None else sa.true()
+    in_year = sa.and_(_patient(member_id, dependent_id), Claim.treatment_date.between(start, end))
     used_rows = session.execute(
         sa.select(ClaimItem.benefit_category_id, sa.func.sum(ClaimItem.approved_amount))
         .join(Claim, ClaimItem.claim_id == Claim.id)
-        .where(in_year, Claim.id != claim.id, Claim.status.in_(DECIDED_PAYABLE))
+        .where(in_year, others, Claim.status.in_(DECIDED_PAYABLE))
         .group_by(ClaimItem.benefit_category_id)
     ).all()
     used = {category_id: Decimal(total or 0) for category_id, total in used_rows}
-    critical = claim.critical_illness or bool(
+    critical = flagged or bool(
         session.scalar(
             sa.select(sa.func.count(Claim.id)).where(
-                in_year, Claim.id != claim.id, Claim.critical_illness.is_(True),
-                Claim.status.not_in(DEAD),
+                in_year, others, Claim.critical_illness.is_(True), Claim.status.not_in(DEAD),
             )
         )
     )
-    remaining: dict[str, Decimal | None] = {}
-    for category in session.scalars(sa.select(BenefitCategory)):
-        if category.annual_limit is None:
-            remaining[category.key] = None
-            continue
+    standing = []
+    for category in categories(session):
         limit = category.annual_limit
-        if critical and category.key == "general":
+        if limit is not None and critical and category.key == "general":
             limit += category.critical_illness_top_up
-        remaining[category.key] = limit - used.get(category.id, ZERO)
-    return remaining
+        standing.append((category, limit, used.get(category.id, ZERO)))
+    return standing
+
+
+def _limit_remaining(session: Session, claim: Claim, treatment: date) -> dict[str, Decimal | None]:
+    return {
+        category.key: None if limit is None else limit - used
+        for category, limit, used in patient_limits(
+            session, claim.member_id, claim.dependent_id, treatment,
+            except_claim_id=claim.id, flagged=claim.critical_illness,
+        )
+    }
 
 
 def load_facts(session: Session, claim: Claim) -> tuple[ClaimFacts, list[ScaleItem | None]]:
     treatment = claim.treatment_date or claim.first_visit_date or claim.admission_date
-    overrides = session.scalars(
-        sa.select(ProviderRateOverride).where(ProviderRateOverride.provider_id == claim.provider_id)
-    ).all()
-    by_item_code = {o.scale_item.code: o.rate_percent for o in overrides if o.scale_item}
-    by_type = {o.claim_type: o.rate_percent for o in overrides if o.claim_type}
+    rates = provider_rates(session, claim.provider_id)
+    category_keys = {c.id: c.key for c in categories(session)}
     duplicates = _duplicate_receipts(session, claim)
     lines, rows = [], []
     for item in claim.items:
@@ -237,10 +265,10 @@ def load_facts(session: Session, claim: Claim) -> tuple[ClaimFacts, list[ScaleIt
         scale = None
         if row is not None:
             scale = ScaleFacts(
-                code=row.code, category=row.benefit_category.key,
+                code=row.code, category=category_keys[row.benefit_category_id],
                 applies=row.applies_to(claim.claim_type), excluded=row.excluded, unit=row.unit,
                 rate_percent=row.rate_percent, fee_cap=row.fee_cap, max_per_day=row.max_per_day,
-                role=row.role, item_override_percent=by_item_code.get(row.code),
+                role=row.role, item_override_percent=rates.by_item_code.get(row.code),
             )
         lines.append(LineFacts(
             line_no=item.line_no, quantity=item.quantity, claimed=item.claimed_amount,
@@ -255,7 +283,7 @@ def load_facts(session: Session, claim: Claim) -> tuple[ClaimFacts, list[ScaleIt
         statutory_rebate_per_day=claim.statutory_rebate_per_day or ZERO,
         other_insurance_benefit=claim.other_insurance_benefit or ZERO,
         hospital_discount=claim.hospital_discount or ZERO,
-        type_override_percent=by_type.get(claim.claim_type),
+        type_override_percent=rates.by_claim_type.get(claim.claim_type),
         chronic_remaining=_chronic_remaining(session, claim, treatment),
         limit_remaining=_limit_remaining(session, claim, treatment),
     )
@@ -265,7 +293,9 @@ def load_facts(session: Session, claim: Claim) -> tuple[ClaimFacts, list[ScaleIt
 def _late_notice(claim: Claim) -> bool:
     if claim.admission_date is None or claim.admission_notified_at is None:
         return False
-    admitted = datetime.combine(claim.admission_date, datetime.min.time())
+    # The admission day starts at midnight in the fund's time zone; timestamps are naive UTC.
+    local = datetime.combine(claim.admission_date, datetime.min.time(), tzinfo=fund_timezone())
+    admitted = local.astimezone(timezone.utc).replace(tzinfo=None)
     hours = (claim.admission_notified_at - admitted).total_seconds() / 3600
     return hours > int(get_setting("admission_notice_hours"))
 
@@ -274,9 +304,9 @@ def adjudicate_claim(session: Session, claim: Claim) -> ClaimWorking:
     """Run the engine on the claim and store every number of the working on it."""
     facts, rows = load_facts(session, claim)
     working = adjudicate(facts)
-    categories = {c.key: c.id for c in session.scalars(sa.select(BenefitCategory))}
+    category_ids = {c.key: c.id for c in categories(session)}
     for item, line, row in zip(claim.items, working.lines, rows):
-        item.benefit_category_id = categories.get(line.category) if line.category else None
+        item.benefit_category_id = category_ids.get(line.category) if line.category else None
         item.allowed_quantity = line.allowed_quantity
         item.after_quantity = line.after_quantity
         item.rebate_deduction = line.rebate_deduction

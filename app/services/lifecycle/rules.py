@@ -50,11 +50,40 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+@dataclass(frozen=True)
+class RoleName:
+    name: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A login as one transition or bulk run sees it, read once: its roles and linked member
+    are what the checks ask for each claim, and a bulk run need not query them per claim."""
+
+    id: int
+    username: str
+    roles: tuple[RoleName, ...]
+    member_id: int | None
+
+
+def actor_snapshot(session: Session, user: Any) -> Actor:
+    if isinstance(user, Actor):
+        return user
+    return Actor(
+        id=user.id,
+        username=user.username,
+        roles=tuple(RoleName(name) for name in sorted(role_names(user))),
+        member_id=linked_member_id(session, user),
+    )
+
+
 def role_names(user: Any) -> set[str]:
     return {role.name for role in getattr(user, "roles", [])}
 
 
 def linked_member_id(session: Session, user: Any) -> int | None:
+    if isinstance(user, Actor):
+        return user.member_id
     return session.scalar(sa.select(Member.id).where(Member.user_id == user.id))
 
 

@@ -11,55 +11,34 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.access import scope_query
 from app.extensions import db
-from app.models import Claim
+from app.models import Claim, ClaimItem, Member
 from app.services import audit
+from app.services.adjudication.reference import reference_snapshot
 from app.services.errors import Conflict, DomainError, NotFound, ValidationFailed
 from app.services.lifecycle.actions import ACTIONS
-from app.services.lifecycle.rules import TRANSITIONS, check_allowed, check_version
+from app.services.lifecycle.rules import (
+    TRANSITIONS,
+    actor_snapshot,
+    check_allowed,
+    check_version,
+)
 
-
-def _load(claim_id: int, actor: Any) -> Claim:
-    query = sa.select(Claim).where(Claim.id == claim_id)
-    claim = db.session.scalars(scope_query(query, Claim, actor)).first()
-    if claim is None:
-        raise NotFound("No such claim.")
-    return claim
-
-
-def perform(
-    claim_id: int, action: str, actor: Any, version: int | None = None, **params: Any
-) -> Claim:
-    """Apply one transition. ``version`` is the claim version the caller saw (None: current)."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise ValidationFailed({"action": f"Unknown action {action!r}."})
-    session = db.session
-    try:
-        claim = _load(claim_id, actor)
-        check_version(claim, version)
-        check_allowed(session, transition, claim, actor)
-        before = claim.status
-        details = ACTIONS[action](session, claim, actor, params)
-        audit.record(
-            session,
-            f"claim.{action}",
-            actor=actor,
-            resource_type="claim",
-            resource_id=claim.id,
-            details={"from": before, "to": claim.status, **details},
-        )
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        raise Conflict("The claim was changed by someone else meanwhile; reload and try again.")
-    except Exception:
-        session.rollback()
-        raise
-    return claim
+# Transitions that run the engine: they read the claim's items, member and patient, loaded
+# with the claim in two queries instead of one lazy load each.
+ADJUDICATING = frozenset(
+    {"submit", "answer_info", "override_line", "recommend", "approve", "reject",
+     "trustee_decision"}
+)
+_WORKING = (
+    joinedload(Claim.member).joinedload(Member.membership_type),
+    joinedload(Claim.dependent),
+    selectinload(Claim.items).joinedload(ClaimItem.scale_item),
+)
 
 
 @dataclass(frozen=True)
@@ -71,23 +50,75 @@ class BulkOutcome:
     message: str
 
 
+def _load(claim_id: int, actor: Any, action: str) -> Claim:
+    query = sa.select(Claim).where(Claim.id == claim_id)
+    if action in ADJUDICATING:
+        query = query.options(*_WORKING)
+    claim = db.session.scalars(scope_query(query, Claim, actor)).first()
+    if claim is None:
+        raise NotFound("No such claim.")
+    return claim
+
+
+def perform(
+    claim_id: int, action: str, actor: Any, version: int | None = None, **params: Any
+) -> Claim:
+    """Apply one transition. ``version`` is the claim version the caller saw (None: current)."""
+    return _perform(claim_id, action, actor, version, params)[0]
+
+
+def _perform(
+    claim_id: int, action: str, actor: Any, version: int | None, params: dict[str, Any]
+) -> tuple[Claim, BulkOutcome]:
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationFailed({"action": f"Unknown action {action!r}."})
+    session = db.session
+    try:
+        with reference_snapshot():
+            actor = actor_snapshot(session, actor)
+            claim = _load(claim_id, actor, action)
+            check_version(claim, version)
+            check_allowed(session, transition, claim, actor)
+            before = claim.status
+            details = ACTIONS[action](session, claim, actor, params)
+            audit.record(
+                session,
+                f"claim.{action}",
+                actor=actor,
+                resource_type="claim",
+                resource_id=claim.id,
+                details={"from": before, "to": claim.status, **details},
+            )
+            # Read before the commit, which expires the claim (a bulk run reports these).
+            outcome = BulkOutcome(claim.id, claim.claim_number, True, claim.status, "Done.")
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise Conflict("The claim was changed by someone else meanwhile; reload and try again.")
+    except Exception:
+        session.rollback()
+        raise
+    return claim, outcome
+
+
 def perform_bulk(
     claim_ids: Iterable[int], action: str, actor: Any, **params: Any
 ) -> list[BulkOutcome]:
     """Apply one transition to many claims, each in its own transaction, re-checked at that
     moment; one refusal never undoes the others."""
     outcomes = []
-    for claim_id in dict.fromkeys(claim_ids):
-        try:
-            claim = perform(claim_id, action, actor, None, **params)
-        except DomainError as error:
-            number = db.session.scalar(
-                scope_query(sa.select(Claim.claim_number).where(Claim.id == claim_id), Claim,
-                            actor)
-            )
-            outcomes.append(BulkOutcome(claim_id, number, False, None, error.message))
-        else:
-            outcomes.append(
-                BulkOutcome(claim.id, claim.claim_number, True, claim.status, "Done.")
-            )
+    # One rule set for the run: settings, categories, provider rates and the actor's roles and
+    # linked member are read once; each claim is still loaded and checked in its transaction.
+    with reference_snapshot():
+        actor = actor_snapshot(db.session, actor)
+        for claim_id in dict.fromkeys(claim_ids):
+            try:
+                outcomes.append(_perform(claim_id, action, actor, None, params)[1])
+            except DomainError as error:
+                number = db.session.scalar(
+                    scope_query(sa.select(Claim.claim_number).where(Claim.id == claim_id),
+                                Claim, actor)
+                )
+                outcomes.append(BulkOutcome(claim_id, number, False, None, error.message))
     return outcomes
