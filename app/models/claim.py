@@ -89,6 +89,8 @@ class Claim(TimestampMixin, Model):
         enum_column("claim_status", CLAIM_STATUSES), nullable=False, default="draft", index=True
     )
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime, index=True)
+    # Eligibility asks whether the member was pending or suspended when the claim was submitted.
+    member_status_at_submission: Mapped[str | None] = mapped_column(sa.String(32))
     priority: Mapped[str] = mapped_column(
         enum_column("priority", PRIORITIES), nullable=False, default="P3"
     )

@@ -14,7 +14,7 @@ import pytest
 
 from app.demo.reference import load_reference_data
 from app.extensions import db
-from app.models import Claim
+from app.models import Claim, ClaimItem
 from app.services.adjudication.loader import adjudicate_claim
 from tests import factories
 
@@ -265,3 +265,59 @@ def test_a_late_admission_notice_is_flagged_not_rejected(ref, notified_after_hou
     assert claim.late_admission_notice is flagged
     assert (claim.recommended_outcome, claim.reason_codes) == ("approved", None)
     assert claim.total_approved == D("1600.00")
+
+
+def test_suspension_after_submission_does_not_make_the_member_inactive(ctx):
+    from app.services.adjudication.loader import adjudicate_claim
+
+    for key, limit in (("general", "250000.00"),):
+        factories.benefit_category(key, limit)
+    consult = factories.scale_item("GP_CONSULT")
+    member = factories.member(contribution_receipt_date=date.today() - timedelta(days=400))
+    claim = factories.claim(of=member, items=0)
+    claim.items.append(ClaimItem(description="GP", quantity=1, unit_cost=D("1000.00"),
+                                 receipt_number="R-SUSP-1", scale_item=consult))
+    claim.status, claim.received_on = "submitted", date.today()
+    claim.member_status_at_submission = "active"
+    db.session.flush()
+    member.status = "suspended"
+    db.session.flush()
+    adjudicate_claim(db.session, claim)
+    assert "MEMBER_NOT_ACTIVE" not in (claim.reason_codes or "")
+    claim.member_status_at_submission = "suspended"
+    adjudicate_claim(db.session, claim)
+    assert claim.reason_codes == "MEMBER_NOT_ACTIVE"
+
+
+def test_a_line_whose_item_was_not_on_the_scale_at_treatment_is_not_covered(ctx):
+    from app.services.adjudication.loader import adjudicate_claim
+
+    factories.benefit_category("general", "250000.00")
+    later = factories.scale_item("GP_CONSULT", effective_from=date.today() - timedelta(days=5))
+    member = factories.member(contribution_receipt_date=date.today() - timedelta(days=400))
+    claim = factories.claim(of=member, items=0, first_visit_date=date.today() - timedelta(days=20))
+    claim.items.append(ClaimItem(description="GP", quantity=1, unit_cost=D("1000.00"),
+                                 receipt_number="R-LATER-1", scale_item=later))
+    claim.status, claim.received_on = "submitted", date.today()
+    db.session.flush()
+    adjudicate_claim(db.session, claim)
+    assert claim.items[0].reason_codes == "NOT_COVERED" and claim.total_approved == 0
+
+
+def test_re_adjudicating_an_unchanged_claim_keeps_its_version(ctx):
+    from app.services.adjudication.loader import adjudicate_claim
+
+    factories.benefit_category("general", "250000.00")
+    consult = factories.scale_item("GP_CONSULT")
+    member = factories.member(contribution_receipt_date=date.today() - timedelta(days=400))
+    claim = factories.claim(of=member, items=0)
+    claim.items.append(ClaimItem(description="GP", quantity=1, unit_cost=D("1000.00"),
+                                 receipt_number="R-SAME-1", scale_item=consult))
+    claim.status, claim.received_on = "submitted", date.today()
+    db.session.flush()
+    adjudicate_claim(db.session, claim)
+    db.session.commit()
+    version, stamp = claim.version, claim.adjudicated_at
+    adjudicate_claim(db.session, claim)
+    db.session.commit()
+    assert (claim.version, claim.adjudicated_at) == (version, stamp)

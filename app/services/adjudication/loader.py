@@ -31,7 +31,8 @@ from app.services.settings import get_setting
 # Claims whose approved amounts count against limits and allowances.
 DECIDED_PAYABLE = ("approved", "partially_approved", "paid")
 # Claims that still count as the fund's business (for duplicates and the critical-illness flag).
-DEAD = ("withdrawn", "rejected", "draft")
+# Claims that no longer count for the critical-illness flag (SPEC: not withdrawn or rejected).
+DEAD = ("withdrawn", "rejected")
 
 
 def days_admitted(claim: Claim) -> int | None:
@@ -83,8 +84,9 @@ def _received_earlier(claim: Claim):
     )
 
 
-def effective_scale_item(session: Session, item: ScaleItem, on: date) -> ScaleItem:
-    """The row of the item's code effective on the treatment date (rows are versioned)."""
+def effective_scale_item(session: Session, item: ScaleItem, on: date) -> ScaleItem | None:
+    """The row of the item's code effective on the treatment date (rows are versioned); None
+    when the scale had no such item then (the line is not covered)."""
     if item.effective_from <= on and (item.effective_to is None or on <= item.effective_to):
         return item
     row = session.scalars(
@@ -94,7 +96,7 @@ def effective_scale_item(session: Session, item: ScaleItem, on: date) -> ScaleIt
         .order_by(ScaleItem.effective_from.desc())
         .limit(1)
     ).first()
-    return row or item
+    return row
 
 
 def _eligibility(session: Session, claim: Claim, treatment: date) -> EligibilityFacts:
@@ -104,7 +106,8 @@ def _eligibility(session: Session, claim: Claim, treatment: date) -> Eligibility
         and member.valid_from <= treatment
         and (member.valid_to is None or treatment <= member.valid_to)
     )
-    member_active = valid and member.status not in ("pending", "suspended")
+    status_then = claim.member_status_at_submission or member.status
+    member_active = valid and status_then not in ("pending", "suspended")
     waiting = member.benefits_from is not None and treatment < member.benefits_from
 
     dependent = claim.dependent
@@ -328,5 +331,9 @@ def adjudicate_claim(session: Session, claim: Claim) -> ClaimWorking:
     claim.reason_codes = join_codes(working.reason_codes) or None
     claim.recommended_outcome = working.outcome
     claim.late_admission_notice = _late_notice(claim)
-    claim.adjudicated_at = utcnow()
+    # Re-running on an unchanged claim changes nothing, not even the time or the version.
+    if claim.adjudicated_at is None or any(
+        session.is_modified(record) for record in (claim, *claim.items)
+    ):
+        claim.adjudicated_at = utcnow()
     return working

@@ -90,6 +90,7 @@ def submit(session: Session, claim: Claim, actor: Any, params: dict[str, Any]) -
         claim.received_on = fund_today()
         claim.submitted_at = now
     claim.priority = PRIORITY_BY_TYPE.get(claim.claim_type, "P3")
+    claim.member_status_at_submission = claim.member.status
     claim.status = "submitted"
     session.flush()  # totals and treatment date are derived on flush
     working = adjudicate_claim(session, claim)
