@@ -147,3 +147,10 @@ class MemberScopeFilter(BaseFilter):
 def member_scope_base_filters() -> list:
     # FAB needs a column name for a base filter; the rule itself ignores it.
     return [["id", MemberScopeFilter, None]]
+
+
+def reviewer_names_visible(user: Any | None) -> bool:
+    """Staff always see who reviewed a claim; members only when the fund shows the names."""
+    from app.services.settings import get_setting
+
+    return user is None or not is_restricted(user) or bool(get_setting("show_reviewer_names"))

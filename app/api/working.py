@@ -9,6 +9,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from app.access import current_user, reviewer_names_visible
 from app.api.fields import UtcDateTime
 from app.models.enums import CLAIM_STATUSES, CLAIM_TYPES, DECLARATION_SOURCES
 from app.services.adjudication.reasons import reason_text, split_codes
@@ -46,6 +47,15 @@ class RelatedText(fields.String):
         for name in self.path:
             value = getattr(value, name, None) if value is not None else None
         return None if value is None else str(value)
+
+
+class ReviewerName(RelatedText):
+    """A reviewer's name: members see it only when the fund's setting says so."""
+
+    def serialize(self, attr: str, obj: Any, accessor: Any = None, **kwargs: Any) -> Any:
+        if not reviewer_names_visible(current_user()):
+            return None
+        return super().serialize(attr, obj, accessor, **kwargs)
 
 
 class ClaimReasonSchema(Schema):
@@ -86,10 +96,10 @@ class ClaimStateSchema(Schema):
     total_paid = amount()
     reason_codes = ReasonCodes()
     recommended_outcome = _enum(OUTCOMES, nullable=True, description="The engine's outcome")
-    recommended_by = RelatedText("recommended_by.username",
+    recommended_by = ReviewerName("recommended_by.username",
                                  metadata={"description": "The first signature"})
     recommended_at = UtcDateTime(required=True, allow_none=True)
-    decided_by = RelatedText("decided_by.username",
+    decided_by = ReviewerName("decided_by.username",
                              metadata={"description": "The second signature"})
     decided_at = UtcDateTime(required=True, allow_none=True)
     decision_reason = fields.String(required=True, allow_none=True)

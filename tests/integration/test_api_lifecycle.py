@@ -105,8 +105,18 @@ def test_member_submits_and_two_committee_members_approve(app, client, api_heade
     working = client.get(f"/api/v1/claim/{claim_id}/adjudication", headers=member)
     assert working.status_code == 200
     claim = working.get_json()["result"]
+    # Reviewers' names reach a member only when the fund's setting shows them.
     assert (claim["status"], claim["total_approved"], claim["decided_by"]) == (
-        "approved", "1800.00", "committee2")
+        "approved", "1800.00", None)
+    staff_view = client.get(f"/api/v1/claim/{claim_id}/adjudication", headers=first)
+    assert staff_view.get_json()["result"]["decided_by"] == "committee2"
+    with app.app_context():
+        from app.services.settings import set_setting
+
+        set_setting("show_reviewer_names", True)
+        db.session.commit()
+    shown = client.get(f"/api/v1/claim/{claim_id}/adjudication", headers=member)
+    assert shown.get_json()["result"]["recommended_by"] == "committee1"
     [line] = claim["lines"]
     assert {k: line[k] for k in ("line_no", "scale_item_code", "claimed_amount", "net_claimed",
                                  "rate_percent", "rated_amount", "fee_cap_total",
