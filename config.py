@@ -95,6 +95,8 @@ FAB_SECURITY_SIGNALS_ENABLED = True
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
 FAB_BASE_TEMPLATE = "claimdesk_base.html"
+# The front page is a member's home (balance, recent claims) for a login linked to a member.
+FAB_INDEX_VIEW = "app.views.member_home.IndexView"
 
 # --- Language --------------------------------------------------------------------------------
 BABEL_DEFAULT_LOCALE = env("DEFAULT_LOCALE", "en")

@@ -209,3 +209,55 @@ def enforce_idle_timeout() -> None:
         flash(IDLE_TIMEOUT_MESSAGE.format(minutes=int(idle_limit // 60)), "info")
         return
     session[LAST_SEEN] = now
+
+
+# --- A one-time password must be replaced before anything else --------------------------------
+
+PASSWORD_CHANGE_MESSAGE = "Set your own password before you go on."
+PASSWORD_CHANGE_API_MESSAGE = (
+    "Set your own password first: log in on the web and change the one-time password."
+)
+# What a login with a one-time password may still reach: the password form, logging in and out,
+# and what those pages load.
+OPEN_WHILE_PASSWORD_DUE = frozenset({
+    "ResetMyPasswordView.this_form_get", "ResetMyPasswordView.this_form_post",
+    "AuthDBView.login", "AuthDBView.logout", "SecurityApi.login", "SecurityApi.refresh",
+    "static", "appbuilder.static", "health.health",
+})
+
+
+def _request_user() -> Any | None:
+    """The login behind this request: the session's, or on the API the bearer token's (FAB only
+    reads the token later, in each route's permission check)."""
+    user = g.get("user")
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user
+    if request.path.startswith("/api/"):
+        from flask_jwt_extended import verify_jwt_in_request
+
+        try:
+            verify_jwt_in_request(optional=True)  # FAB's user loader sets g.user
+        except Exception:  # a bad or expired token: the route's own check answers 401
+            return None
+        user = g.get("user")
+        if user is not None and getattr(user, "is_authenticated", False):
+            return user
+    return None
+
+
+def enforce_password_change() -> Response | None:
+    """Send a login still on its one-time password to the password form (403 on the API)."""
+    if request.endpoint in OPEN_WHILE_PASSWORD_DUE:
+        return None
+    user = _request_user()
+    if user is None:
+        return None
+    from app.extensions import db
+    from app.services.member_accounts import password_change_due
+
+    if not password_change_due(db.session, user.id):
+        return None
+    if request.path.startswith("/api/"):
+        return make_response(jsonify(message=PASSWORD_CHANGE_API_MESSAGE), 403)
+    flash(PASSWORD_CHANGE_MESSAGE, "warning")
+    return redirect(url_for("ResetMyPasswordView.this_form_get"))

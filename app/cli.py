@@ -45,5 +45,32 @@ def demo_logins_command() -> None:
     click.echo(demo_logins_text())
 
 
+@claimdesk.command("create-member-logins")
+def create_member_logins_command() -> None:
+    """Give every member with an e-mail address and no login a login with a one-time password
+    (printed once: pass each on to its member, who must set his own at first login)."""
+    from app.extensions import db
+    from app.services.member_accounts import create_logins, members_without_login
+
+    created, skipped = create_logins(db.session, members_without_login(db.session), None)
+    for login in created:
+        click.echo(f"{login.member_number}\t{login.username}\t{login.one_time_password}")
+    for row in skipped:
+        click.echo(f"{row.member_number}\tskipped: {row.reason}", err=True)
+    click.echo(f"{len(created)} logins created, {len(skipped)} skipped.")
+
+
+@claimdesk.command("expire-chronic")
+def expire_chronic_command() -> None:
+    """Mark approved chronic requests whose validity has ended as expired (run daily; safe to
+    run again)."""
+    from app.services.chronic import expire_lapsed
+
+    expired = expire_lapsed()
+    for request in expired:
+        click.echo(f"Expired chronic request #{request.id} (valid to {request.valid_to}).")
+    click.echo(f"{len(expired)} chronic request(s) expired.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(claimdesk)

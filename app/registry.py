@@ -9,9 +9,10 @@ from flask_appbuilder import AppBuilder
 def register_views(appbuilder: AppBuilder) -> None:
     from app.api.attachments import AttachmentApi
     from app.api.audit import AuditEventApi
-    from app.api.errors import register_error_handlers
+    from app.api.balance import MemberBalanceApi
     from app.api.chronic import ChronicRequestApi
     from app.api.claims import ClaimApi, ClaimItemApi
+    from app.api.errors import register_error_handlers
     from app.api.fund import (
         BenefitCategoryApi,
         MembershipTypeApi,
@@ -23,8 +24,10 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views.attachments import AttachmentView
     from app.views.audit import AuditEventView
     from app.views.chronic import ChronicMedicineView, ChronicRequestView
+    from app.views.chronic_actions import ChronicTransitionView
     from app.views.claim_actions import ClaimTransitionView
     from app.views.claims import ClaimItemView, ClaimView
+    from app.views.dependent_actions import DependentTransitionView
     from app.views.fund import (
         BenefitCategoryView,
         MembershipTypeView,
@@ -35,7 +38,9 @@ def register_views(appbuilder: AppBuilder) -> None:
     )
     from app.views.health import health_blueprint
     from app.views.lookup import LOOKUP_VIEWS
-    from app.views.members import DependentView, MemberView
+    from app.views.member_accounts import MemberView
+    from app.views.member_home import MemberHomeView
+    from app.views.members import DependentView
 
     # Claims
     appbuilder.add_view(ClaimView, "Claims", icon="fa-file-medical", category="Claims")
@@ -45,10 +50,13 @@ def register_views(appbuilder: AppBuilder) -> None:
         ChronicRequestView, "Chronic requests", icon="fa-heartbeat", category="Claims"
     )
     appbuilder.add_view_no_menu(ChronicMedicineView)
+    appbuilder.add_view_no_menu(ChronicTransitionView)  # decisions on chronic requests
     appbuilder.add_view_no_menu(AttachmentView)  # uploads, downloads, removal of files
     # Members
-    appbuilder.add_view(MemberView, "Members", icon="fa-users", category="Members")
+    # Its name differs from its category's: a member's menu shows the category, not the list.
+    appbuilder.add_view(MemberView, "Member records", icon="fa-users", category="Members")
     appbuilder.add_view(DependentView, "Dependents", icon="fa-child", category="Members")
+    appbuilder.add_view_no_menu(DependentTransitionView)  # confirm, remove, ask for removal
     # Fund configuration
     appbuilder.add_view(
         MembershipTypeView, "Membership types", icon="fa-id-card", category="Fund"
@@ -62,6 +70,12 @@ def register_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(SettingView, "Settings", icon="fa-cog", category="Fund")
     # Audit
     appbuilder.add_view(AuditEventView, "Audit trail", icon="fa-shield-alt", category="Audit")
+    # The member's own: his home page with his balance, his profile and password
+    appbuilder.add_view(MemberHomeView, "Home", icon="fa-home", category="My account")
+    appbuilder.add_link("Profile", href="/users/userinfo/", icon="fa-user",
+                        category="My account")
+    appbuilder.add_link("Change password", href="/resetmypassword/form", icon="fa-key",
+                        category="My account")
     # The search behind the forms' pick lists (/lookup/<kind>)
     for lookup_view in LOOKUP_VIEWS:
         appbuilder.add_view_no_menu(lookup_view)
@@ -79,6 +93,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         SettingApi,
         AuditEventApi,
         AttachmentApi,
+        MemberBalanceApi,
     ):
         appbuilder.add_api(api)
 

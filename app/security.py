@@ -28,10 +28,13 @@ READ = "read"
 WRITE = "write"
 DELETE = "delete"
 TRANSITION = "transition"
-# The committee's work on several claims at once (the claims list's bulk actions): only those
-# who review see them, while members and Finance keep "transition" for their own single steps.
+# The committee's work on several records at once (the lists' bulk actions on claims, chronic
+# requests, dependents): only those who review see them, while members and Finance keep
+# "transition" for their own single steps.
 REVIEW = "review"
 EXPORT = "export"
+# Making members' logins (one-time passwords): Admin's only, as users and roles are.
+ACCOUNTS = "accounts"
 
 # ModelView and ModelRestApi methods -> verb. Actions name their own verb.
 MODEL_METHOD_PERMISSIONS = {
@@ -78,6 +81,7 @@ COMMITTEE_MEETING = "CommitteeMeeting"
 PAYMENT_BATCH = "PaymentBatch"
 PAYMENT = "Payment"
 AUDIT_EVENT = "AuditEvent"
+MEMBER_HOME = "MemberHome"  # the member's own home page with his benefit balance
 
 REFERENCE_DATA = (MEMBERSHIP_TYPE, BENEFIT_CATEGORY, SCALE_ITEM, PROVIDER)
 R = frozenset({READ})
@@ -100,9 +104,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     ROLE_ADMIN: {
         **_each(REFERENCE_DATA, RWD),
         SETTING: RWD,
-        **_each((MEMBER, DEPENDENT, CLAIM_ITEM, ATTACHMENT), RWDT),
+        MEMBER: RWDT | {ACCOUNTS},
+        **_each((CLAIM_ITEM, ATTACHMENT), RWDT),
+        DEPENDENT: RWDT | {REVIEW},
         CLAIM: RWDT | {REVIEW},
-        CHRONIC_REQUEST: RWT,
+        CHRONIC_REQUEST: RWT | {REVIEW},
         **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), RW),
         **_each((PAYMENT_BATCH, PAYMENT), R),
         AUDIT_EVENT: R_EXPORT,
@@ -110,7 +116,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     ROLE_COMMITTEE: {
         **_each(REFERENCE_DATA, R),
         SETTING: R,
-        **_each((MEMBER, DEPENDENT, CLAIM_ITEM, ATTACHMENT, CHRONIC_REQUEST), RWT),
+        **_each((MEMBER, CLAIM_ITEM, ATTACHMENT), RWT),
+        **_each((DEPENDENT, CHRONIC_REQUEST), RWT | {REVIEW}),  # confirm, decide in bulk
         CLAIM: RWT | {REVIEW},
         **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), RW),
         **_each((PAYMENT_BATCH, PAYMENT), R),
@@ -142,6 +149,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         CHRONIC_REQUEST: RW,  # ... and change requests only while pending
         CLAIM_NOTE: R,  # only notes marked visible to the member (app.access)
         PAYMENT: R,
+        MEMBER_HOME: R,
     },
 }
 RESOURCES = frozenset(r for grants in ROLE_PERMISSIONS.values() for r in grants)
@@ -166,6 +174,21 @@ FAB_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
     ROLE_FINANCE: OWN_ACCOUNT | API_DOCUMENTATION,
     ROLE_AUDITOR: OWN_ACCOUNT | API_DOCUMENTATION | READ_USERS_AND_ROLES,
     ROLE_MEMBER: OWN_ACCOUNT | API_DOCUMENTATION,
+}
+
+
+# Menu entries that are links to FAB's own-account screens: the grant that opens each.
+MENU_LINKS: dict[str, tuple[str, str]] = {
+    "Profile": ("can_userinfo", "UserDBModelView"),
+    "Change password": ("can_this_form_get", "ResetMyPasswordView"),
+}
+# A member's menu holds what a member uses and nothing more (reference data, claim items and
+# his single member record are reached from his claims and his home page).
+ROLE_MENUS: dict[str, frozenset[str]] = {
+    ROLE_MEMBER: frozenset({
+        "Claims", "Chronic requests", "Members", "Dependents",
+        "My account", "Home", "Profile", "Change password",
+    }),
 }
 
 
@@ -198,6 +221,18 @@ class ClaimdeskSecurityManager(SecurityManager):
     def before_request(self) -> None:  # FAB registers it as the app's before_request
         auth.enforce_idle_timeout()
         super().before_request()
+        return auth.enforce_password_change()
+
+    def reset_password(self, userid: Any, password: str) -> None:
+        super().reset_password(userid, password)
+        # Only his own new password ends a login's one-time password, not an admin's reset.
+        user = g.get("user")
+        if user is not None and getattr(user, "id", None) == int(userid):
+            from app.extensions import db
+            from app.services.member_accounts import password_changed
+
+            password_changed(db.session, int(userid))
+            db.session.commit()
 
     def auth_user_db(self, username: str, password: str) -> Any | None:
         """FAB's password check behind the lockout: a locked username is refused before its

@@ -1,13 +1,25 @@
-"""REST resource of chronic-illness requests (the decision fields are set by transitions)."""
+"""REST resource of chronic-illness requests; the decision fields are set only by its steps
+(``POST /chronicrequest/<id>/transition``, ``/bulk_transition``: app.services.chronic)."""
 
 from __future__ import annotations
 
+from flask import Response
+from flask_appbuilder.api import expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import permission_name, protect
 
 from app import security as perms
 from app.api.base import ClaimdeskModelRestApi
+from app.api.record_transitions import TransitionRoutes
+from app.api.writes import answers_bad_input
 from app.models import ChronicRequest
+from app.services import chronic
 from app.services.validation import chronic_request_errors
+
+ROUTES = TransitionRoutes(
+    chronic.WORKFLOW, "Chronic",
+    {"approve": ("amount", "valid_from", "valid_to", "reason"), "reject": ("reason",)},
+)
 
 
 class ChronicRequestApi(ClaimdeskModelRestApi):
@@ -21,10 +33,38 @@ class ChronicRequestApi(ClaimdeskModelRestApi):
     edit_columns = add_columns[1:]
     list_columns = ["id", "member.id", "member.member_number", "dependent.id", "condition",
                     "doctor_name", "requested_monthly_amount", "status",
-                    "approved_monthly_amount", "valid_from", "valid_to"]
+                    "approved_monthly_amount", "valid_from", "valid_to", "version"]
     show_columns = [*list_columns, "doctor_registration", "decided_at", "decision_reason",
                     "created_at", "updated_at"]
     search_columns = ["member", "dependent", "condition", "status", "valid_to"]
     order_columns = ["id", "condition", "status", "requested_monthly_amount", "valid_to"]
     base_order = ("id", "desc")
     record_rules = (chronic_request_errors,)
+
+    # Single decisions need can_transition; decisions in bulk are the committee's can_review.
+    method_permission_name = {
+        **ClaimdeskModelRestApi.method_permission_name,
+        "transition": perms.TRANSITION,
+        "bulk_transition": perms.REVIEW,
+    }
+    openapi_spec_component_schemas = ROUTES.component_schemas
+    route_operations = ROUTES.operations()
+
+    def pre_add(self, item: ChronicRequest) -> None:
+        chronic.prepare_new(item)
+
+    @expose("/<pk>/transition", methods=["POST"])
+    @protect()
+    @answers_bad_input
+    @permission_name(perms.TRANSITION)
+    def transition(self, pk: str) -> Response:
+        """Approve or reject one request (OpenAPI text: app.api.record_transitions)."""
+        return ROUTES.transition(self, pk, chronic.perform)
+
+    @expose("/bulk_transition", methods=["POST"])
+    @protect()
+    @answers_bad_input
+    @permission_name(perms.REVIEW)
+    def bulk_transition(self) -> Response:
+        """Approve or reject many requests, each in its own transaction."""
+        return ROUTES.bulk_transition(self, chronic.perform_bulk)

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from flask import Response
+from flask_appbuilder.api import expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import permission_name, protect
 
 from app import security as perms
 from app.api.base import ClaimdeskModelRestApi
+from app.api.record_transitions import TransitionRoutes
+from app.api.writes import answers_bad_input
 from app.models import Dependent, Member
+from app.services import dependents
 from app.services.validation import dependent_errors, member_errors
 
+DEPENDENT_ROUTES = TransitionRoutes(
+    dependents.WORKFLOW, "Dependent",
+    {"confirm": (), "request_removal": ("reason",), "remove": ("reason",)},
+)
 PAYOUT = ["payout_method", "bank_name", "bank_branch_code", "bank_account_number",
           "bank_account_name", "mobile_money_number"]
 
@@ -45,9 +55,41 @@ class DependentApi(ClaimdeskModelRestApi):
                    "statutory_insurer_number"]
     edit_columns = add_columns[1:]
     list_columns = ["id", "member.id", "member.member_number", "first_name", "last_name",
-                    "relationship_type", "date_of_birth", "status"]
-    show_columns = [*list_columns, "statutory_insurer_number", "created_at", "updated_at"]
+                    "relationship_type", "date_of_birth", "status", "version"]
+    show_columns = [*list_columns, "statutory_insurer_number", "confirmed_at",
+                    "removal_requested_at", "removal_reason", "removed_at", "created_at",
+                    "updated_at"]
     search_columns = ["member", "first_name", "last_name", "relationship_type", "status"]
     order_columns = ["id", "first_name", "last_name", "date_of_birth", "status"]
     base_order = ("id", "asc")
     record_rules = (dependent_errors,)
+
+    # One step at a time is a change of the dependent (the member asks for a removal, the
+    # committee confirms or removes: the service checks who may take which step); in bulk it
+    # is the committee's can_review.
+    method_permission_name = {
+        **ClaimdeskModelRestApi.method_permission_name,
+        "transition": perms.WRITE,
+        "bulk_transition": perms.REVIEW,
+    }
+    openapi_spec_component_schemas = DEPENDENT_ROUTES.component_schemas
+    route_operations = DEPENDENT_ROUTES.operations()
+
+    def pre_add(self, item: Dependent) -> None:
+        dependents.prepare_new(item)
+
+    @expose("/<pk>/transition", methods=["POST"])
+    @protect()
+    @answers_bad_input
+    @permission_name(perms.WRITE)
+    def transition(self, pk: str) -> Response:
+        """Confirm, remove or ask to remove one dependent (OpenAPI: app.api.record_transitions)."""
+        return DEPENDENT_ROUTES.transition(self, pk, dependents.perform)
+
+    @expose("/bulk_transition", methods=["POST"])
+    @protect()
+    @answers_bad_input
+    @permission_name(perms.REVIEW)
+    def bulk_transition(self) -> Response:
+        """Confirm or remove many dependents, each in its own transaction."""
+        return DEPENDENT_ROUTES.bulk_transition(self, dependents.perform_bulk)

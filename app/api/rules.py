@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.models import ChronicRequest, Claim, ClaimItem, Dependent, ScaleItem
+from app.services import chronic, dependents
 
 EDITABLE_CLAIM_STATUSES = ("draft", "info_requested")
 # A claim in these states has been decided: the scale rows its items used are history.
@@ -26,11 +27,10 @@ def change_refusal(item: Any, action: str, *, restricted: bool) -> str | None:
         return _claim_refusal(item.claim, "add to, change or remove its items")
     if isinstance(item, Claim) and action == "edit":
         return _claim_refusal(item, "change it")
-    if isinstance(item, ChronicRequest) and action != "add" and item.status != "pending":
-        return f"The chronic request is {item.status}: only a pending request can be changed."
-    if isinstance(item, Dependent) and restricted and action != "add" and item.status != "pending":
-        return (f"{item.full_name} is {item.status}: ask the fund to change a confirmed "
-                "dependent.")
+    if isinstance(item, ChronicRequest):
+        return chronic.change_refusal(item, action)
+    if isinstance(item, Dependent):
+        return dependents.change_refusal(item, action, restricted=restricted)
     if isinstance(item, ScaleItem) and action != "add" and _used_by_decided_claim(item):
         return (f"Scale item {item.code} was used by a decided claim: end it (effective to) "
                 "and add a new row instead.")

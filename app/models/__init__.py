@@ -9,7 +9,7 @@ from app.models.member import Dependent, Member
 from app.models.numbering import NumberSequence
 from app.models.provider import Provider, ProviderRateOverride
 from app.models.scale import ScaleItem
-from app.models.security import LoginThrottle
+from app.models.security import LoginThrottle, PasswordChangeDue
 
 __all__ = [
     "Attachment",
@@ -24,6 +24,7 @@ __all__ = [
     "Member",
     "MembershipType",
     "NumberSequence",
+    "PasswordChangeDue",
     "Provider",
     "ProviderRateOverride",
     "ScaleItem",

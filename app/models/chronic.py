@@ -52,10 +52,14 @@ class ChronicRequest(TimestampMixin, Model):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     decision_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Optimistic locking: a decision on a request changed since it was read is refused.
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     medicines: Mapped[list["ChronicMedicine"]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="ChronicMedicine.id"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"#{self.id} {self.condition}"

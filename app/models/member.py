@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_appbuilder.models.sqla import Model
@@ -87,6 +87,17 @@ class Dependent(TimestampMixin, Model):
     status: Mapped[str] = mapped_column(
         enum_column("dependent_status", DEPENDENT_STATUSES), nullable=False, default="pending"
     )
+    # Who confirmed the cover, and the member's request to end it (app.services.dependents).
+    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ab_user.id"))
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+    confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    removal_requested_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    removal_reason: Mapped[str | None] = mapped_column(sa.Text)
+    removed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    # Optimistic locking: a decision on a dependent changed since it was read is refused.
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"{self.full_name} ({self.relationship_type})"

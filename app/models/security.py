@@ -24,3 +24,18 @@ class LoginThrottle(Model):
 
     def __repr__(self) -> str:
         return f"{self.username}: {self.failures} failed"
+
+
+class PasswordChangeDue(Model):
+    """A login that must set its own password before anything else: one row per such login,
+    made with a one-time password and removed when its owner sets his own (app.security)."""
+
+    __tablename__ = "login_password_reset"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("ab_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    since: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
+
+    def __repr__(self) -> str:
+        return f"password change due for user {self.user_id}"

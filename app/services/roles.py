@@ -8,7 +8,15 @@ from typing import Any
 
 from flask import current_app
 
-from app.security import FAB_PERMISSIONS, RESOURCES, ROLE_ADMIN, ROLE_PERMISSIONS, ROLES
+from app.security import (
+    FAB_PERMISSIONS,
+    MENU_LINKS,
+    RESOURCES,
+    ROLE_ADMIN,
+    ROLE_MENUS,
+    ROLE_PERMISSIONS,
+    ROLES,
+)
 
 MENU_ACCESS = "menu_access"
 # A role sees a menu entry when it may read the screen behind it.
@@ -29,15 +37,23 @@ def _permissions_by_view(appbuilder: Any) -> dict[str, set[str]]:
     return needed
 
 
-def _menu_items(appbuilder: Any) -> list[tuple[str, str | None, str]]:
-    """(menu item name, its category or None, the permission name of its screen)."""
+def _menu_items(appbuilder: Any) -> list[tuple[str, str | None, set[Grant]]]:
+    """(menu item name, its category or None, the grants any of which opens its screen)."""
     items = []
     for entry in appbuilder.menu.get_list():
         for child in entry.childs or [entry]:
+            if child.name == "-":
+                continue
             view = child.baseview
-            if view is not None and child.name != "-":
-                category = entry.name if child is not entry else None
-                items.append((child.name, category, view.class_permission_name))
+            if view is not None:
+                opens = {(permission, view.class_permission_name)
+                         for permission in READ_PERMISSIONS}
+            elif child.name in MENU_LINKS:
+                opens = {MENU_LINKS[child.name]}
+            else:
+                continue
+            category = entry.name if child is not entry else None
+            items.append((child.name, category, opens))
     return items
 
 
@@ -46,19 +62,31 @@ def wanted_permissions(appbuilder: Any, role: str) -> set[Grant]:
     wanted: set[Grant] = set(FAB_PERMISSIONS.get(role, ()))
     for resource, verbs in ROLE_PERMISSIONS.get(role, {}).items():
         wanted.update((f"can_{verb}", resource) for verb in verbs)
-    for name, category, view_name in _menu_items(appbuilder):
-        if any((permission, view_name) in wanted for permission in READ_PERMISSIONS):
+    menu = ROLE_MENUS.get(role)
+    for name, category, opens in _menu_items(appbuilder):
+        if menu is not None and name not in menu:
+            continue
+        if opens & wanted:
             wanted.add((MENU_ACCESS, name))
             if category:
                 wanted.add((MENU_ACCESS, category))
     return wanted
 
 
-def _admin_holds(grant: Grant, admin_grants: set[Grant]) -> bool:
+def _admin_holds(grant: Grant, admin_grants: set[Grant], closed_menus: set[str]) -> bool:
     # Admin holds every permission of FAB's own screens and menus, and of the fund's
-    # resources what the SPEC gives him (never deleting audit events, say).
+    # resources what the SPEC gives him (never deleting audit events, say); no menu entry
+    # leads him to a screen of ours he may not read (a member's home page).
     permission, view_name = grant
-    return view_name not in RESOURCES or grant in admin_grants or permission == MENU_ACCESS
+    if permission == MENU_ACCESS:
+        return view_name not in closed_menus
+    return view_name not in RESOURCES or grant in admin_grants
+
+
+def _closed_menus(appbuilder: Any, grants: set[Grant]) -> set[str]:
+    """Menu entries of the fund's screens that none of ``grants`` opens."""
+    return {name for name, _, opens in _menu_items(appbuilder)
+            if all(view in RESOURCES for _, view in opens) and not opens & grants}
 
 
 def sync_roles() -> dict[str, int]:
@@ -96,7 +124,9 @@ def sync_roles() -> dict[str, int]:
         role = sm.find_role(role_name)
         wanted = wanted_permissions(appbuilder, role_name)
         if role_name == ROLE_ADMIN:
-            grants = [pvm for key, pvm in existing.items() if _admin_holds(key, wanted)]
+            closed = _closed_menus(appbuilder, wanted)
+            grants = [pvm for key, pvm in existing.items()
+                      if _admin_holds(key, wanted, closed)]
         else:
             grants = [pvm for key, pvm in existing.items() if key in wanted]
         role.permissions = sorted(grants, key=lambda pvm: pvm.id)

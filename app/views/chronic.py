@@ -10,11 +10,15 @@ from wtforms.validators import DataRequired
 
 from app import security as perms
 from app.models import ChronicMedicine, ChronicRequest, Dependent, Member
+from app.services import chronic
 from app.services.attachments import Owner
+from app.services.errors import Conflict
 from app.services.validation import chronic_request_errors
 from app.views.attachments import AttachmentsWidget
+from app.views.chronic_actions import BULK_PERMISSIONS, ChronicBulkActions, ChronicTransitionView
 from app.views.common import FundModelView, money
 from app.views.fund import RECORD_COLUMNS, RECORD_LABELS
+from app.views.record_actions import StepButtonsWidget
 from app.views.widgets import DependentLookupWidget, LookupField, LookupWidget
 
 
@@ -42,9 +46,10 @@ class ChronicMedicineView(FundModelView):
     edit_form_extra_fields = add_form_extra_fields
 
 
-class ChronicRequestView(FundModelView):
+class ChronicRequestView(ChronicBulkActions, FundModelView):
     datamodel = SQLAInterface(ChronicRequest)
     class_permission_name = perms.CHRONIC_REQUEST
+    method_permission_name = {**FundModelView.method_permission_name, **BULK_PERMISSIONS}
     route_base = "/chronic-requests"
     list_title = "Chronic-illness requests"
     list_columns = ["member.member_number", "member.last_name", "condition", "doctor_name",
@@ -85,9 +90,27 @@ class ChronicRequestView(FundModelView):
     edit_form_extra_fields = add_form_extra_fields
     domain_rule = staticmethod(chronic_request_errors)
     formatters_columns = {"requested_monthly_amount": money, "approved_monthly_amount": money}
-    show_template = "attachments/chronic_show.html"  # the request, then the evidence
+    show_template = "records/chronic_show.html"  # the decisions, the request, the evidence
 
     def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
         widgets = super()._get_show_widget(pk, item, widgets=widgets, **kwargs)
+        widgets["steps"] = StepButtonsWidget("ChronicTransitionView", chronic.WORKFLOW, item,
+                                             g.user, ChronicTransitionView.without_input)
         widgets["attachments"] = AttachmentsWidget(Owner(chronic_request=item), g.user)
         return widgets
+
+    def pre_add(self, item: ChronicRequest) -> None:
+        super().pre_add(item)
+        chronic.prepare_new(item)
+
+    def pre_update(self, item: ChronicRequest) -> None:
+        super().pre_update(item)
+        refusal = chronic.change_refusal(item, "edit")
+        if refusal:
+            raise Conflict(refusal)
+
+    def pre_delete(self, item: ChronicRequest) -> None:
+        refusal = chronic.change_refusal(item, "delete")
+        if refusal:
+            raise Conflict(refusal)
+        super().pre_delete(item)

@@ -10,6 +10,7 @@ from flask_appbuilder.widgets import RenderTemplateWidget
 from app.extensions import db
 from app.models import Claim
 from app.services.adjudication.reasons import reason_text, split_codes
+from app.services.claim_history import status_history
 from app.services.errors import DomainError
 from app.services.lifecycle.rules import TRANSITIONS, Transition, check_allowed
 from app.views.common import money
@@ -53,3 +54,12 @@ class ProcessingFormWidget(RenderTemplateWidget):
 
     def __init__(self, claim: Claim) -> None:
         super().__init__(claim=claim, money=money, reasons=reasons)
+
+
+class StatusHistoryWidget(RenderTemplateWidget):
+    """When the claim moved from which status to which (from the audit trail)."""
+
+    template = "member/claim_history.html"
+
+    def __init__(self, claim: Claim) -> None:
+        super().__init__(history=status_history(db.session, claim.id))

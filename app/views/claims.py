@@ -11,12 +11,18 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from wtforms.validators import DataRequired
 
 from app import security as perms
+from app.access import is_restricted
 from app.models import ChronicRequest, Claim, ClaimItem, Dependent, Member, Provider
 from app.services.attachments import Owner
+from app.services.settings import get_setting
 from app.services.validation import claim_errors, claim_item_errors
 from app.views.attachments import AttachmentsWidget
 from app.views.claim_bulk import BULK_PERMISSIONS, ClaimBulkActions
-from app.views.claim_working import ProcessingFormWidget, TransitionButtonsWidget
+from app.views.claim_working import (
+    ProcessingFormWidget,
+    StatusHistoryWidget,
+    TransitionButtonsWidget,
+)
 from app.views.common import FundModelView, money
 from app.views.fund import RECORD_LABELS
 from app.views.widgets import DependentLookupWidget, LookupField, LookupWidget
@@ -67,6 +73,26 @@ DEDUCTIONS = ["statutory_rebate_per_day", "other_insurance_benefit", "hospital_d
 
 def yes_no(value: Any) -> str:
     return "Yes" if value else "No"
+
+
+def member_show_fieldsets(show_reviewer_names: bool) -> list[tuple[str, dict[str, Any]]]:
+    """What a member sees of his claim: no review internals (priority, SLA, flags, computed
+    outcome, version), and the names of the fund's people only when the fund's setting
+    ``show_reviewer_names`` says so."""
+    names = show_reviewer_names
+    return [
+        ("Claim", {"fields": ["claim_number", "member", "patient_name", "claim_type",
+                              "provider", "status", "received_on"]}),
+        ("Treatment", {"fields": ["treatment_date", *TREATMENT]}),
+        ("Deductions", {"fields": DEDUCTIONS}),
+        ("Totals", {"fields": ["total_claimed", "total_eligible", "total_approved",
+                               "total_paid"]}),
+        ("Decision", {"fields": [*(["recommended_by", "decided_by"] if names else []),
+                                 "decided_at", "decision_reason", "appeal_count"]}),
+        ("Information request", {"fields": ["info_request", "info_response"]}),
+        ("Submission", {"fields": ["submitted_at", "declaration_accepted_at",
+                                   *(["assigned_reviewer"] if names else [])]}),
+    ]
 
 
 class ClaimView(ClaimBulkActions, FundModelView):
@@ -177,7 +203,11 @@ class ClaimView(ClaimBulkActions, FundModelView):
         item.created_by_id = g.user.id
 
     def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
+        if is_restricted(g.user):
+            kwargs["show_fieldsets"] = member_show_fieldsets(
+                bool(get_setting("show_reviewer_names")))
         widgets = super()._get_show_widget(pk, item, widgets=widgets, **kwargs)
+        widgets["history"] = StatusHistoryWidget(item)
         widgets["transitions"] = TransitionButtonsWidget(item, g.user)
         widgets["processing_form"] = ProcessingFormWidget(item)
         widgets["attachments"] = AttachmentsWidget(Owner(claim=item), g.user)

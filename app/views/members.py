@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import g
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from wtforms.validators import DataRequired
 
 from app import security as perms
+from app.access import current_user, is_restricted
 from app.models import Dependent, Member
 from app.models.enums import PAYOUT_METHODS
+from app.services import dependents
+from app.services.errors import Conflict
 from app.services.validation import dependent_errors, member_errors
 from app.views.chronic import ChronicRequestView
 from app.views.claims import ClaimView
 from app.views.common import FundModelView
+from app.views.dependent_actions import (
+    BULK_PERMISSIONS,
+    DependentBulkActions,
+    DependentTransitionView,
+)
 from app.views.fund import RECORD_COLUMNS, RECORD_LABELS
+from app.views.record_actions import StepButtonsWidget
 from app.views.widgets import LookupField, LookupWidget, OptionalChoiceField
 
 
-class DependentView(FundModelView):
+class DependentView(DependentBulkActions, FundModelView):
     datamodel = SQLAInterface(Dependent)
     class_permission_name = perms.DEPENDENT
+    method_permission_name = {**FundModelView.method_permission_name, **BULK_PERMISSIONS}
+    show_template = "records/dependent_show.html"  # the steps, then the dependent
     route_base = "/dependents"
     list_title = "Dependents"
     list_columns = ["member.member_number", "first_name", "last_name", "relationship_type",
@@ -29,13 +43,17 @@ class DependentView(FundModelView):
     add_columns = ["member", "first_name", "last_name", "relationship_type", "date_of_birth",
                    "statutory_insurer_number"]
     edit_columns = add_columns
-    show_columns = add_columns + ["status"] + RECORD_COLUMNS
+    show_columns = add_columns + ["status", "confirmed_by", "confirmed_at",
+                                  "removal_requested_at", "removal_reason", "removed_at"
+                                  ] + RECORD_COLUMNS
     base_order = ("last_name", "asc")
     label_columns = {
         "member": "Member", "member.member_number": "Member number", "first_name": "First name",
         "last_name": "Last name", "relationship_type": "Relationship",
         "date_of_birth": "Date of birth", "statutory_insurer_number": "SHIF number",
-        "status": "Status", **RECORD_LABELS,
+        "status": "Status", "confirmed_by": "Confirmed by", "confirmed_at": "Confirmed at",
+        "removal_requested_at": "Removal asked for at", "removal_reason": "Removal reason",
+        "removed_at": "Removed at", **RECORD_LABELS,
     }
     add_form_extra_fields = {
         "member": LookupField(
@@ -44,6 +62,32 @@ class DependentView(FundModelView):
     }
     edit_form_extra_fields = add_form_extra_fields
     domain_rule = staticmethod(dependent_errors)
+
+    def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
+        widgets = super()._get_show_widget(pk, item, widgets=widgets, **kwargs)
+        widgets["steps"] = StepButtonsWidget("DependentTransitionView", dependents.WORKFLOW,
+                                             item, g.user, DependentTransitionView.without_input)
+        return widgets
+
+    def pre_add(self, item: Dependent) -> None:
+        super().pre_add(item)
+        dependents.prepare_new(item)
+
+    def pre_update(self, item: Dependent) -> None:
+        super().pre_update(item)
+        self._refuse(item, "edit")
+
+    def pre_delete(self, item: Dependent) -> None:
+        self._refuse(item, "delete")
+        super().pre_delete(item)
+
+    @staticmethod
+    def _refuse(item: Dependent, action: str) -> None:
+        user = current_user()
+        restricted = user is not None and is_restricted(user)
+        refusal = dependents.change_refusal(item, action, restricted=restricted)
+        if refusal:
+            raise Conflict(refusal)
 
 
 PERSON = ["first_name", "middle_name", "last_name", "national_id", "date_of_birth", "phone", "email"]

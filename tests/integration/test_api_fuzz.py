@@ -93,6 +93,12 @@ OPERATIONS = [
     ("POST", "/api/v1/claim/{pk}/transition"),
     ("POST", "/api/v1/claim/bulk_transition"),
     ("GET", "/api/v1/claim/{pk}/adjudication"),
+    ("GET", "/api/v1/member/{pk}/balance"),  # a member's benefit balance
+    # decisions on chronic requests, a dependent's steps
+    ("POST", "/api/v1/chronicrequest/{pk}/transition"),
+    ("POST", "/api/v1/chronicrequest/bulk_transition"),
+    ("POST", "/api/v1/dependent/{pk}/transition"),
+    ("POST", "/api/v1/dependent/bulk_transition"),
     # files (the upload is multipart; there is no JSON PUT or _info)
     ("GET", "/api/v1/attachment/"),
     ("POST", "/api/v1/attachment/"),

@@ -23,6 +23,8 @@ from app.models import (
     ChronicMedicine,
     ChronicRequest,
     Claim,
+    Dependent,
+    Member,
     ProviderRateOverride,
     Setting,
 )
@@ -41,12 +43,17 @@ SPEC = {
     "membershiptype": REFERENCE, "benefitcategory": REFERENCE, "scaleitem": REFERENCE,
     "provider": REFERENCE,
     "setting": dict(Admin="rwd", Committee="r", Finance="r", Auditor="r"),
-    "member": dict(Admin="rwdt", Committee="rwt", Finance="r", Auditor="r", Member="r"),
-    "dependent": dict(Admin="rwdt", Committee="rwt", Finance="r", Auditor="r", Member="rw"),
+    # a: create members' logins with one-time passwords
+    "member": dict(Admin="rwdta", Committee="rwt", Finance="r", Auditor="r", Member="r"),
+    # the member's own home page with his benefit balance
+    "member home": dict(Member="r"),
+    # v: confirm or remove several dependents, decide several chronic requests at once
+    "dependent": dict(Admin="rwdtv", Committee="rwtv", Finance="r", Auditor="r", Member="rw"),
     # v: review several claims at once (the list's bulk actions)
     "claim": dict(Admin="rwdtv", Committee="rwtv", Finance="rt", Auditor="r", Member="rwt"),
     "claimitem": dict(Admin="rwdt", Committee="rwt", Finance="r", Auditor="r", Member="rw"),
-    "chronicrequest": dict(Admin="rwt", Committee="rwt", Finance="r", Auditor="r", Member="rw"),
+    "chronicrequest": dict(Admin="rwtv", Committee="rwtv", Finance="r", Auditor="r",
+                           Member="rw"),
     "attachment": dict(Admin="rwdt", Committee="rwt", Finance="r", Auditor="r", Member="rw"),
     "auditevent": dict(Admin="r", Committee="r", Auditor="r"),
     # users and roles: Admin rwd, Auditor r, everyone his own account
@@ -58,6 +65,8 @@ SPEC = {
     "nobody": {},  # routes FAB registers that no permission opens
     # submitting a claim: its member, or Committee and Admin as the fund's claims officer
     "claim submission": dict(Admin="t", Committee="t", Member="t"),
+    # confirming a dependent: Committee and Admin (the member's own step is asking for removal)
+    "dependent confirmation": dict(Admin="t", Committee="t"),
     "api documentation": {role: "r" for role in LOGINS},
 }
 
@@ -109,6 +118,20 @@ ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
     "ClaimApi.transition": ("claim", "t"),
     "ClaimApi.bulk_transition": ("claim", "t"),
     "ClaimApi.adjudication": ("claim", "r"),
+    # the benefit balance: a member's own (app.access), any member's for those who read members
+    "MemberBalanceApi.balance": ("member", "r"),
+    "MemberHomeView.home": ("member home", "r"),
+    # decisions on chronic requests, one (<action> "approve") or several
+    "ChronicTransitionView.transition": ("chronicrequest", "t"),
+    "ChronicTransitionView.bulk": ("chronicrequest", "v"),
+    "ChronicRequestApi.transition": ("chronicrequest", "t"),
+    "ChronicRequestApi.bulk_transition": ("chronicrequest", "v"),
+    # a dependent's steps: one (<action> "confirm") or several; over REST the single step is a
+    # write (a member asks for a removal), the service refusing him the committee's steps
+    "DependentTransitionView.transition": ("dependent confirmation", "t"),
+    "DependentTransitionView.bulk": ("dependent", "v"),
+    "DependentApi.transition": ("dependent", "w"),
+    "DependentApi.bulk_transition": ("dependent", "v"),
     # files: uploads and removal are the attachment's "write" (members remove their own drafts')
     "AttachmentView.claim_upload": ("attachment", "w"),
     "AttachmentView.request_upload": ("attachment", "w"),
@@ -136,14 +159,25 @@ ACTIONS = {  # (view, action) -> (resource, verb)
     ("ClaimView", "bulk_recommend"): ("claim", "v"),
     ("ClaimView", "bulk_approve"): ("claim", "v"),
     ("ClaimView", "bulk_reject"): ("claim", "v"),
+    ("MemberView", "create_login"): ("member", "a"),
+    ("ChronicRequestView", "bulk_approve"): ("chronicrequest", "v"),
+    ("ChronicRequestView", "bulk_reject"): ("chronicrequest", "v"),
+    ("DependentView", "bulk_confirm"): ("dependent", "v"),
+    ("DependentView", "bulk_remove"): ("dependent", "v"),
 }
 # What <pk> names where it is not the view's own model: views without a datamodel, and routes
 # of one view about another record.
 PK_MODELS = {"ClaimTransitionView": Claim, "AttachmentView": Attachment,
+             "MemberBalanceApi": Member,
+             "ChronicTransitionView": ChronicRequest, "DependentTransitionView": Dependent,
              "AttachmentView.claim_upload": Claim,
              "AttachmentView.request_upload": ChronicRequest}
 URL_VALUES = {"version": "v1", "locale": "en", "filename": "css/claimdesk.css",
               "action": "submit", "ClaimTransitionView.bulk action": "reject",
+              "ChronicTransitionView.transition action": "approve",
+              "ChronicTransitionView.bulk action": "approve",
+              "DependentTransitionView.transition action": "confirm",
+              "DependentTransitionView.bulk action": "confirm",
               "appbuilder.static filename": "js/ab_actions.js"}
 
 

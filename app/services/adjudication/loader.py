@@ -50,7 +50,9 @@ def benefit_year(treatment: date, start_month: int) -> tuple[date, date]:
 
 def _patient(member_id: int, dependent_id: int | None, claims=Claim):
     dependent = (
-        claims.dependent_id.is_(None) if dependent_id is None else claims.dependent_id == dependent_id
+        claims.dependent_id.is_(None)
+        if dependent_id is None
+        else claims.dependent_id == dependent_id
     )
     return sa.and_(claims.member_id == member_id, dependent)
 
