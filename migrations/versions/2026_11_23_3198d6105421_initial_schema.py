@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 2981e158bb78
+Revision ID: 3198d6105421
 Revises: 
-Create Date: 2026-11-23 06:25:01.340916
+Create Date: 2026-11-23 07:52:20.704763
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import flask_appbuilder.models.mixins  # noqa: F401  (FileColumn/ImageColumn typ
 
 
 # revision identifiers, used by Alembic.
-revision = '2981e158bb78'
+revision = '3198d6105421'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -246,6 +246,12 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('user_id', 'role_id')
     )
+    op.create_table('login_password_reset',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('since', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id')
+    )
     op.create_table('member',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_number', sa.String(length=16), nullable=False),
@@ -338,8 +344,15 @@ def upgrade():
     sa.Column('date_of_birth', sa.Date(), nullable=False),
     sa.Column('statutory_insurer_number', sa.String(length=30), nullable=True),
     sa.Column('status', sa.Enum('pending', 'active', 'removed', name='dependent_status', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('confirmed_by_id', sa.Integer(), nullable=True),
+    sa.Column('confirmed_at', sa.DateTime(), nullable=True),
+    sa.Column('removal_requested_at', sa.DateTime(), nullable=True),
+    sa.Column('removal_reason', sa.Text(), nullable=True),
+    sa.Column('removed_at', sa.DateTime(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['confirmed_by_id'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -379,6 +392,7 @@ def upgrade():
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.Column('decision_reason', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('approved_monthly_amount IS NULL OR approved_monthly_amount >= 0', name='ck_chronic_approved'),
@@ -434,6 +448,7 @@ def upgrade():
     sa.Column('declaration_source', sa.Enum('online', 'paper', name='declaration_source', native_enum=False, create_constraint=True, length=32), nullable=True),
     sa.Column('status', sa.Enum('draft', 'submitted', 'under_review', 'info_requested', 'approved', 'partially_approved', 'rejected', 'appealed', 'trustee_review', 'paid', 'withdrawn', name='claim_status', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('member_status_at_submission', sa.String(length=32), nullable=True),
     sa.Column('priority', sa.Enum('P1', 'P2', 'P3', name='priority', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('assigned_reviewer_id', sa.Integer(), nullable=True),
     sa.Column('sla_due_at', sa.DateTime(), nullable=True),
@@ -532,11 +547,51 @@ def upgrade():
         batch_op.create_index('ix_claim_item_receipt', ['receipt_number'], unique=False)
         batch_op.create_index(batch_op.f('ix_claim_item_scale_item_id'), ['scale_item_id'], unique=False)
 
+    op.create_table('attachment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('claim_id', sa.Integer(), nullable=True),
+    sa.Column('claim_item_id', sa.Integer(), nullable=True),
+    sa.Column('chronic_request_id', sa.Integer(), nullable=True),
+    sa.Column('original_name', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('storage_key', sa.String(length=100), nullable=False),
+    sa.Column('thumbnail_key', sa.String(length=100), nullable=True),
+    sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('(claim_id IS NULL) <> (chronic_request_id IS NULL)', name='ck_attachment_owner'),
+    sa.CheckConstraint('claim_item_id IS NULL OR claim_id IS NOT NULL', name='ck_attachment_item_claim'),
+    sa.CheckConstraint('size > 0', name='ck_attachment_size'),
+    sa.ForeignKeyConstraint(['chronic_request_id'], ['chronic_request.id'], ),
+    sa.ForeignKeyConstraint(['claim_id'], ['claim.id'], ),
+    sa.ForeignKeyConstraint(['claim_item_id'], ['claim_item.id'], ),
+    sa.ForeignKeyConstraint(['duplicate_of_id'], ['attachment.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('chronic_request_id', 'sha256', name='uq_attachment_request_file'),
+    sa.UniqueConstraint('claim_id', 'sha256', name='uq_attachment_claim_file'),
+    sa.UniqueConstraint('storage_key')
+    )
+    with op.batch_alter_table('attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attachment_chronic_request_id'), ['chronic_request_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attachment_claim_id'), ['claim_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attachment_claim_item_id'), ['claim_item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attachment_sha256'), ['sha256'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attachment_sha256'))
+        batch_op.drop_index(batch_op.f('ix_attachment_claim_item_id'))
+        batch_op.drop_index(batch_op.f('ix_attachment_claim_id'))
+        batch_op.drop_index(batch_op.f('ix_attachment_chronic_request_id'))
+
+    op.drop_table('attachment')
     with op.batch_alter_table('claim_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_claim_item_scale_item_id'))
         batch_op.drop_index('ix_claim_item_receipt')
@@ -593,6 +648,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_member_email'))
 
     op.drop_table('member')
+    op.drop_table('login_password_reset')
     op.drop_table('ab_user_role')
     with op.batch_alter_table('ab_user_group', schema=None) as batch_op:
         batch_op.drop_index('idx_user_id')
