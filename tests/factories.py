@@ -47,7 +47,9 @@ def membership_type(key: str = "family", **kw) -> MembershipType:
     return mt
 
 
-def benefit_category(key: str = "general", limit: str | None = "250000.00", **kw) -> BenefitCategory:
+def benefit_category(
+    key: str = "general", limit: str | None = "250000.00", **kw
+) -> BenefitCategory:
     existing = db.session.query(BenefitCategory).filter_by(key=key).one_or_none()
     if existing:
         return existing

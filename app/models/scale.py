@@ -60,4 +60,5 @@ class ScaleItem(TimestampMixin, Model):
     @staticmethod
     def valid_claim_types(value: str) -> bool:
         parts = [p for p in value.split("|") if p]
-        return bool(parts) and all(p in CLAIM_TYPES for p in parts) and len(set(parts)) == len(parts)
+        distinct = len(set(parts)) == len(parts)
+        return bool(parts) and distinct and all(p in CLAIM_TYPES for p in parts)

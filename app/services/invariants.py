@@ -60,8 +60,9 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         elif isinstance(obj, ClaimItem) and obj.claim is not None:
             claims.add(obj.claim)
     for obj in session.deleted:
-        if isinstance(obj, ClaimItem) and obj.claim is not None and obj.claim not in session.deleted:
-            claims.add(obj.claim)
+        owner = obj.claim if isinstance(obj, ClaimItem) else None
+        if owner is not None and owner not in session.deleted:
+            claims.add(owner)
     for claim in claims:
         if claim not in session.deleted:
             _derive_claim_totals(claim, session)

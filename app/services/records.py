@@ -73,7 +73,11 @@ def delete_refusal_reason(obj: Any) -> str | None:
             f"Claim {obj.claim_number} is {obj.status.replace('_', ' ')}: only a draft claim can "
             "be deleted. Withdraw it instead."
         )
-    if isinstance(obj, ClaimItem) and obj.claim is not None and obj.claim.status != DELETABLE_CLAIM_STATUS:
+    if (
+        isinstance(obj, ClaimItem)
+        and obj.claim is not None
+        and obj.claim.status != DELETABLE_CLAIM_STATUS
+    ):
         return (
             f"Claim {obj.claim.claim_number} is {obj.claim.status.replace('_', ' ')}: "
             "its items can no longer be deleted."

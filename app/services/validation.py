@@ -147,7 +147,8 @@ def claim_errors(claim: Claim, today: date | None = None) -> dict[str, str]:
     if claim.received_on is not None and treatment is not None and claim.received_on < treatment:
         pairs.append(("received_on", "The fund cannot receive a claim before the treatment."))
     dependent = claim.dependent
-    if dependent is not None and claim.member is not None and dependent.member_id != claim.member.id:
+    member = claim.member
+    if dependent is not None and member is not None and dependent.member_id != member.id:
         pairs.append(("dependent", "The patient must be the member or one of his dependents."))
     request = claim.chronic_request
     if request is not None:
@@ -159,7 +160,9 @@ def claim_errors(claim: Claim, today: date | None = None) -> dict[str, str]:
 
 
 def claim_item_errors(item: ClaimItem) -> dict[str, str]:
-    pairs: list[tuple[str, str | None]] = [("unit_cost", money_error(item.unit_cost, allow_none=False))]
+    pairs: list[tuple[str, str | None]] = [
+        ("unit_cost", money_error(item.unit_cost, allow_none=False))
+    ]
     if item.quantity is None or item.quantity <= 0:
         pairs.append(("quantity", "The quantity must be above 0."))
     if not (item.description or "").strip():
@@ -208,10 +211,14 @@ def rate_override_errors(override: ProviderRateOverride) -> dict[str, str]:
 
 def chronic_request_errors(request: ChronicRequest) -> dict[str, str]:
     pairs: list[tuple[str, str | None]] = [
-        ("requested_monthly_amount", money_error(request.requested_monthly_amount, allow_none=False))
+        (
+            "requested_monthly_amount",
+            money_error(request.requested_monthly_amount, allow_none=False),
+        )
     ]
     dependent = request.dependent
-    if dependent is not None and request.member is not None and dependent.member_id != request.member.id:
+    owner = request.member
+    if dependent is not None and owner is not None and dependent.member_id != owner.id:
         pairs.append(("dependent", "The patient must be the member or one of his dependents."))
     return _collect(pairs)
 

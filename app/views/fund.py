@@ -7,7 +7,14 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from wtforms.validators import Length, NumberRange, Optional
 
 from app import security as perms
-from app.models import BenefitCategory, MembershipType, Provider, ProviderRateOverride, ScaleItem, Setting
+from app.models import (
+    BenefitCategory,
+    MembershipType,
+    Provider,
+    ProviderRateOverride,
+    ScaleItem,
+    Setting,
+)
 from app.models.enums import CLAIM_TYPES, SCALE_ROLES
 from app.services.validation import rate_override_errors, scale_item_errors, setting_errors
 from app.views.common import FundModelView, money
@@ -52,7 +59,9 @@ class MembershipTypeView(FundModelView):
         "contribution": [Money()],
         "term_years": [Optional(), NumberRange(min=1, message="The term must be at least 1 year.")],
         "child_age_limit": [NumberRange(min=1, message="The age limit must be above 0.")],
-        "waiting_period_days": [NumberRange(min=0, message="The waiting period cannot be negative.")],
+        "waiting_period_days": [
+            NumberRange(min=0, message="The waiting period cannot be negative.")
+        ],
     }
     formatters_columns = {"contribution": money}
 

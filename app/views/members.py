@@ -90,7 +90,8 @@ class DependentView(DependentBulkActions, FundModelView):
             raise Conflict(refusal)
 
 
-PERSON = ["first_name", "middle_name", "last_name", "national_id", "date_of_birth", "phone", "email"]
+PERSON = ["first_name", "middle_name", "last_name", "national_id", "date_of_birth", "phone",
+          "email"]
 MEMBERSHIP = ["membership_type", "contribution_receipt_date", "statutory_insurer_number",
               "other_medical_scheme"]
 PAYOUT = ["payout_method", "bank_name", "bank_branch_code", "bank_account_number",

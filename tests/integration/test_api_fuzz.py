@@ -15,11 +15,10 @@ from decimal import Decimal
 
 import pytest
 import schemathesis
+from flask import current_app
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation.modes import GenerationMode
-
-from flask import current_app
 
 from app.extensions import db
 from app.models import ChronicRequest, Claim, Setting

@@ -4,7 +4,6 @@ treatment rules at the field, totals following the items, deletes only while a d
 from datetime import date, timedelta
 from decimal import Decimal
 
-
 from app.extensions import db
 from app.models import Claim, ClaimItem
 from tests import factories

@@ -8,7 +8,7 @@ import re
 from flask.testing import FlaskClient
 
 from app.extensions import db
-from app.models import AuditEvent, Claim
+from app.models import AuditEvent
 from tests.helpers import csrf_token
 from tests.integration import test_web_lifecycle as single
 from tests.integration.test_web_lifecycle import (

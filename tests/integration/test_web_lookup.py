@@ -12,7 +12,8 @@ from tests import factories
 def _many_members(app, n=5000):
     with app.app_context():
         type_id = factories.membership_type().id
-        rows = [{"member_number": f"M-9{i:05d}", "first_name": "Zawadi", "last_name": f"Mwangi{i:04d}x",
+        rows = [{"member_number": f"M-9{i:05d}", "first_name": "Zawadi",
+                 "last_name": f"Mwangi{i:04d}x",
                  "date_of_birth": date(1980, 1, 1), "membership_type_id": type_id,
                  "status": "active"} for i in range(n)]
         db.session.execute(sa.insert(Member), rows)

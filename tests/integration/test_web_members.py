@@ -115,7 +115,8 @@ def test_dependent_must_fit_the_membership_type(app, admin_client):
               "A Single membership does not cover a spouse."),
              (single_id, {}, "A Single membership does not cover children."),
              (family_id, {"date_of_birth": too_old}, "A child must be under 18 to be covered."),
-             (family_id, {"relationship_type": "spouse"}, "The member already has a spouse covered.")]
+             (family_id, {"relationship_type": "spouse"},
+              "The member already has a spouse covered.")]
     for member_id, changes, message in cases:
         response = submit_form(admin_client, "/dependents/add",
                                _dependent_form(member_id, **changes))

@@ -11,7 +11,7 @@ from app.services.adjudication import reasons as rc
 from app.services.adjudication.engine import adjudicate, money
 from app.services.adjudication.facts import ClaimFacts, EligibilityFacts, LineFacts, ScaleFacts
 
-# code: (category, claim types, unit, rate, fee cap, max per day, role, excluded) from demo_scale.csv
+# code: (category, claim types, unit, rate, fee cap, max per day, role, excluded), demo scale
 SCALE = {
     "GP_CONSULT": ("general", "outpatient", "consultation", "80", "1800", None, None, False),
     "SPEC_CONSULT": ("general", "outpatient", "consultation", "80", "3600", None, None, False),

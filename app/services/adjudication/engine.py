@@ -77,7 +77,7 @@ def adjudicate(facts: ClaimFacts) -> ClaimWorking:
 
 
 def _steps_2_to_7(facts: ClaimFacts, lines: list[LineWorking], rebate_total: Decimal) -> None:
-    pairs = list(zip(facts.lines, lines))
+    pairs = list(zip(facts.lines, lines, strict=True))
 
     # Step 1, line level, and coverage.
     for lf, w in pairs:
@@ -112,7 +112,7 @@ def _steps_2_to_7(facts: ClaimFacts, lines: list[LineWorking], rebate_total: Dec
         if w.covered and lf.scale.unit == "day":
             w.rebate_deduction, rebate_left = _take(w.after_quantity, rebate_left)
     other_left = money(facts.other_insurance_benefit)
-    for lf, w in pairs:
+    for w in lines:
         if w.covered:
             after_rebate = w.after_quantity - w.rebate_deduction
             w.other_insurance_deduction, other_left = _take(after_rebate, other_left)

@@ -6,7 +6,6 @@ The loader (``loader.py``) reads these facts from the database; tests build them
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 ZERO = Decimal("0.00")

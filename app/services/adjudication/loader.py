@@ -307,10 +307,10 @@ def _late_notice(claim: Claim) -> bool:
 
 def adjudicate_claim(session: Session, claim: Claim) -> ClaimWorking:
     """Run the engine on the claim and store every number of the working on it."""
-    facts, rows = load_facts(session, claim)
+    facts, _scale_rows = load_facts(session, claim)
     working = adjudicate(facts)
     category_ids = {c.key: c.id for c in categories(session)}
-    for item, line, row in zip(claim.items, working.lines, rows):
+    for item, line in zip(claim.items, working.lines, strict=True):
         item.benefit_category_id = category_ids.get(line.category) if line.category else None
         item.allowed_quantity = line.allowed_quantity
         item.after_quantity = line.after_quantity

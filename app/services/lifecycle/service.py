@@ -95,7 +95,9 @@ def _perform(
         session.commit()
     except StaleDataError:
         session.rollback()
-        raise Conflict("The claim was changed by someone else meanwhile; reload and try again.")
+        raise Conflict(
+            "The claim was changed by someone else meanwhile; reload and try again."
+        ) from None
     except Exception:
         session.rollback()
         raise
