@@ -46,9 +46,9 @@ from app.api.query import (
     query_args,
     typed_filters,
 )
-from app.api.rules import change_refusal
 from app.api.writes import answers_bad_input, integrity_failure, json_body, parse_pk
 from app.security import MODEL_METHOD_PERMISSIONS
+from app.services.changes import change_refusal
 from app.services.errors import ValidationFailed
 from app.services.records import delete_refusal_reason
 

@@ -12,7 +12,6 @@ from app import security as perms
 from app.models import ChronicMedicine, ChronicRequest, Dependent, Member
 from app.services import chronic
 from app.services.attachments import Owner
-from app.services.errors import Conflict
 from app.services.validation import chronic_request_errors
 from app.views.attachments import AttachmentsWidget
 from app.views.chronic_actions import BULK_PERMISSIONS, ChronicBulkActions, ChronicTransitionView
@@ -102,15 +101,3 @@ class ChronicRequestView(ChronicBulkActions, FundModelView):
     def pre_add(self, item: ChronicRequest) -> None:
         super().pre_add(item)
         chronic.prepare_new(item)
-
-    def pre_update(self, item: ChronicRequest) -> None:
-        super().pre_update(item)
-        refusal = chronic.change_refusal(item, "edit")
-        if refusal:
-            raise Conflict(refusal)
-
-    def pre_delete(self, item: ChronicRequest) -> None:
-        refusal = chronic.change_refusal(item, "delete")
-        if refusal:
-            raise Conflict(refusal)
-        super().pre_delete(item)

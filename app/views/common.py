@@ -15,7 +15,9 @@ from wtforms import BooleanField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired
 
+from app.access import current_user, is_restricted
 from app.extensions import db
+from app.services.changes import change_refusal
 from app.services.errors import Conflict, Forbidden
 from app.services.lookup import find_visible
 from app.services.records import delete_refusal_reason
@@ -111,13 +113,24 @@ class FundModelView(ClaimdeskModelView):
                 if find_visible(model, value.id) is None:
                     raise Forbidden("You cannot use that record.")
 
+    @staticmethod
+    def _refuse_change(item: Any, action: str) -> None:
+        # The same rule REST applies: past draft a record changes only through its transitions.
+        user = current_user()
+        refusal = change_refusal(item, action, restricted=user is not None and is_restricted(user))
+        if refusal:
+            raise Conflict(refusal)
+
     def pre_add(self, item: Any) -> None:
         self._check_references_in_scope(item)
+        self._refuse_change(item, "add")
 
     def pre_update(self, item: Any) -> None:
         self._check_references_in_scope(item)
+        self._refuse_change(item, "edit")
 
     def pre_delete(self, item: Any) -> None:
         reason = delete_refusal_reason(item)
         if reason:
             raise Conflict(reason)
+        self._refuse_change(item, "delete")

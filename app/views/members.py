@@ -9,11 +9,9 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from wtforms.validators import DataRequired
 
 from app import security as perms
-from app.access import current_user, is_restricted
 from app.models import Dependent, Member
 from app.models.enums import PAYOUT_METHODS
 from app.services import dependents
-from app.services.errors import Conflict
 from app.services.validation import dependent_errors, member_errors
 from app.views.chronic import ChronicRequestView
 from app.views.claims import ClaimView
@@ -73,21 +71,6 @@ class DependentView(DependentBulkActions, FundModelView):
         super().pre_add(item)
         dependents.prepare_new(item)
 
-    def pre_update(self, item: Dependent) -> None:
-        super().pre_update(item)
-        self._refuse(item, "edit")
-
-    def pre_delete(self, item: Dependent) -> None:
-        self._refuse(item, "delete")
-        super().pre_delete(item)
-
-    @staticmethod
-    def _refuse(item: Dependent, action: str) -> None:
-        user = current_user()
-        restricted = user is not None and is_restricted(user)
-        refusal = dependents.change_refusal(item, action, restricted=restricted)
-        if refusal:
-            raise Conflict(refusal)
 
 
 PERSON = ["first_name", "middle_name", "last_name", "national_id", "date_of_birth", "phone",

@@ -183,3 +183,22 @@ def test_a_member_cannot_add_items_to_another_members_claim(app, client_for):
                            follow_redirects=True)
     assert "You cannot use that record." in text(response)
     assert count(app, ClaimItem) == 0
+
+
+def test_a_submitted_claims_items_change_only_through_its_transitions(app, committee_client):
+    # The same rule as REST's: the web form may not change what the committee is deciding.
+    with app.app_context():
+        claim = factories.claim(items=1, status="submitted")
+        db.session.commit()
+        pk, item_id = claim.id, claim.items[0].id
+    refused = "is submitted: you can only"
+    edit = submit_form(committee_client, f"/claim-items/edit/{item_id}",
+                       {**_item_form(quantity="9"), "claim": str(pk)}, follow_redirects=True)
+    assert refused in text(edit)
+    add_url = f"/claim-items/add?_flt_0_claim={pk}"
+    added = submit_form(committee_client, add_url, _item_form(), follow_redirects=True)
+    assert refused in text(added)
+    with app.app_context():
+        claim = db.session.get(Claim, pk)
+        assert [i.quantity for i in claim.items] == [1]
+        assert claim.total_claimed == Decimal("1500.00")

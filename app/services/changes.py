@@ -1,8 +1,9 @@
-"""Which records the generic REST resources may still change (SPEC permission table).
+"""Which records a plain write may still change (SPEC permission table), for every interface.
 
 Past these states a record changes only through its named transitions (their own service and
-endpoints), never by a plain PUT/POST/DELETE of its fields. A refusal is a 409 with this text.
-Deletes are also subject to app.services.records (references, drafts), as in the web forms.
+endpoints), never by editing its fields in a web form or a REST PUT/POST/DELETE: both call
+``change_refusal`` (the web forms through app.views.common.FundModelView, REST through
+app.api.base). Deletes are also subject to app.services.records (references, drafts).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ DECIDED_CLAIM_STATUSES = ("approved", "partially_approved", "rejected", "appeale
 
 
 def change_refusal(item: Any, action: str, *, restricted: bool) -> str | None:
-    """Why ``item`` may not be created/changed/deleted (``action`` = add/edit/delete) through the
-    REST resource, or None. ``restricted``: the login is a Member (only own, pending records)."""
+    """Why ``item`` may not be created/changed/deleted (``action`` = add/edit/delete) by a plain
+    write, or None. ``restricted``: the login is a Member (only own, pending records)."""
     if isinstance(item, ClaimItem):
         return _claim_refusal(item.claim, "add to, change or remove its items")
     if isinstance(item, Claim) and action == "edit":
