@@ -12,11 +12,11 @@ from datetime import date
 from typing import Any, Callable
 
 from flask import Response, g
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from app.api.fields import ID_MAX, INT32_MAX, DecimalText, no_nul
 from app.api.openapi import PK_PARAMETER, error_responses, json_response, schema_ref
-from app.api.writes import BadBody, json_body, parse_pk
+from app.api.writes import json_body, load_step_request, parse_pk
 from app.services.record_transitions import StepOutcome, Workflow
 
 MAX_BULK_IDS = 500
@@ -121,17 +121,7 @@ class TransitionRoutes:
 
     def load(self, data: dict[str, Any], *, bulk: bool) -> tuple[str, dict[str, Any]]:
         """(action, checked values) of a request body, or BadBody naming each wrong field."""
-        schemas = self.bulk_requests if bulk else self.requests
-        action = data.get("action")
-        schema = schemas.get(action) if isinstance(action, str) else None
-        if schema is None:
-            raise BadBody({"action": ["Choose one of: " + ", ".join(schemas) + "."]})
-        try:
-            values = schema().load(data)
-        except ValidationError as error:
-            raise BadBody(error.messages) from None
-        values.pop("action")
-        return action, values
+        return load_step_request(self.bulk_requests if bulk else self.requests, data)
 
     # --- the routes' bodies (the API classes expose them with their permissions) --------------
     def transition(self, api: Any, pk: str, perform: Callable[..., Any]) -> Response:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from app.api.fields import ID_MAX, INT32_MAX, DecimalText, no_nul
-from app.api.writes import BadBody
+from app.api.writes import load_step_request
 from app.models.enums import CLAIM_STATUSES
 from app.services.adjudication.reasons import REASON_TEXTS
 from app.services.lifecycle import TRANSITIONS
@@ -118,17 +118,7 @@ BULK_REQUESTS: dict[str, type[Schema]] = {
 
 def load_request(data: dict[str, Any], *, bulk: bool) -> tuple[str, dict[str, Any]]:
     """(action, checked values) of a request body, or BadBody naming each wrong field."""
-    schemas = BULK_REQUESTS if bulk else REQUESTS
-    action = data.get("action")
-    schema = schemas.get(action) if isinstance(action, str) else None
-    if schema is None:
-        raise BadBody({"action": ["Choose one of: " + ", ".join(schemas) + "."]})
-    try:
-        values = schema().load(data)
-    except ValidationError as error:
-        raise BadBody(error.messages) from None
-    values.pop("action")
-    return action, values
+    return load_step_request(BULK_REQUESTS if bulk else REQUESTS, data)
 
 
 class ClaimBulkOutcomeSchema(Schema):

@@ -8,6 +8,7 @@ from functools import update_wrapper
 from typing import TYPE_CHECKING, Any, Callable
 
 from flask import Response, request
+from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import BadRequest
 
@@ -67,6 +68,21 @@ class BadBody(Exception):
     def __init__(self, message: Any) -> None:
         super().__init__(message)
         self.message = message
+
+
+def load_step_request(schemas: dict[str, type], data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(action, checked values) of a transition's body, given each action's request schema; or
+    BadBody naming each wrong field."""
+    action = data.get("action")
+    schema = schemas.get(action) if isinstance(action, str) else None
+    if schema is None:
+        raise BadBody({"action": ["Choose one of: " + ", ".join(schemas) + "."]})
+    try:
+        values = schema().load(data)
+    except ValidationError as error:
+        raise BadBody(error.messages) from None
+    values.pop("action")
+    return action, values
 
 
 def domain_failure(error: DomainError) -> tuple[int, Any]:

@@ -2,12 +2,12 @@
 
 Both call the lifecycle service (app.services.lifecycle), which checks the row rule, version,
 role, separation of duties and state in its own transaction. What the user sees of a refusal is
-decided in one place, :func:`refusal_page`.
+decided in one place, :func:`app.views.refusals.refusal_page`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, g, redirect, request, url_for
@@ -18,7 +18,7 @@ from app import security as perms
 from app.access import scope_query
 from app.extensions import db
 from app.models import Claim
-from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from app.services.errors import DomainError
 from app.services.lifecycle import TRANSITIONS, BulkOutcome, perform, perform_bulk
 from app.services.lifecycle.rules import check_allowed
 from app.views.common import money
@@ -30,39 +30,13 @@ from app.views.forms.claim_transitions import (
     TransitionForm,
     form_for,
 )
+from app.views.refusals import refusal_page
 
 
 def claim_page(claim_id: int) -> str:
     return url_for("ClaimView.show", pk=claim_id)
 
 
-def refusal_page(view: BaseView, error: DomainError, claim_id: int,
-                 form: TransitionForm | None = None,
-                 render_form: Callable[[], Any] | None = None) -> Any:
-    """The one place a refused transition becomes what the user sees.
-
-    Not found (another member's claim): 404. Not allowed: 403 with the reason. Input the rules
-    refuse: the form again (when there is one) with each message at its field. Anything else
-    (wrong state, a version changed by someone else): back on the claim's page with the
-    message. In every case the service has changed nothing.
-    """
-    if isinstance(error, NotFound):
-        abort(404)
-    if isinstance(error, ValidationFailed):
-        shown = {f.name: f for f in form.visible_fields()} if form and render_form else {}
-        for field_name, message in error.errors.items():
-            field = shown.get(field_name)
-            if field is not None:
-                field.errors = [*field.errors, message]
-            else:
-                flash(message, "danger")
-        return render_form() if render_form is not None else redirect(claim_page(claim_id))
-    flash(error.message, "danger")
-    if isinstance(error, Forbidden):
-        page = view.render_template("claims/refused.html", title="Not allowed",
-                                    back=claim_page(claim_id))
-        return page, 403
-    return redirect(claim_page(claim_id))
 
 
 def flash_form_problems(form: TransitionForm) -> None:
@@ -107,7 +81,8 @@ class ClaimTransitionView(BaseView):
             check_allowed(db.session, transition, claim, g.user)
         except DomainError as error:
             asks = action not in WITHOUT_INPUT
-            return refusal_page(self, error, pk, form, render_form if asks else None)
+            return refusal_page(self, error, claim_page(pk), form,
+                                render_form if asks else None)
         flash_form_problems(form)
         if request.method == "POST" and action in WITHOUT_INPUT:
             return redirect(claim_page(pk))

@@ -6,7 +6,7 @@ app.services.record_transitions; what the user sees of a refusal is decided in `
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, g, redirect, request, url_for
@@ -16,9 +16,10 @@ from flask_appbuilder.widgets import RenderTemplateWidget
 from app.access import scope_query
 from app.extensions import db
 from app.services import record_transitions as service
-from app.services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from app.services.errors import DomainError
 from app.services.record_transitions import Workflow
 from app.views.forms.record_steps import StepForm
+from app.views.refusals import refusal_page
 
 
 class RecordStepsView(BaseView):
@@ -37,28 +38,6 @@ class RecordStepsView(BaseView):
     def record_page(self, pk: int) -> str:
         return url_for(self.show_endpoint, pk=pk)
 
-    def refusal(self, error: DomainError, pk: int, form: StepForm | None,
-                render_form: Callable[[], Any] | None) -> Any:
-        """Not found (another member's record): 404. Not allowed: 403 with the reason. Input
-        the rules refuse: the form again with each message at its field. Anything else (wrong
-        state, a version changed meanwhile): back on the record's page with the message. In
-        every case the service has changed nothing."""
-        if isinstance(error, NotFound):
-            abort(404)
-        if isinstance(error, ValidationFailed):
-            shown = {f.name: f for f in form.visible_fields()} if form and render_form else {}
-            for field_name, message in error.errors.items():
-                field = shown.get(field_name)
-                if field is not None:
-                    field.errors = [*field.errors, message]
-                else:
-                    flash(message, "danger")
-            return render_form() if render_form is not None else redirect(self.record_page(pk))
-        flash(error.message, "danger")
-        if isinstance(error, Forbidden):
-            return self.render_template("claims/refused.html", title="Not allowed",
-                                        back=self.record_page(pk)), 403
-        return redirect(self.record_page(pk))
 
     def one(self, pk: int, action: str) -> Any:
         step = self.workflow.steps.get(action)
@@ -85,7 +64,8 @@ class RecordStepsView(BaseView):
                 return redirect(self.record_page(pk))
             service.check_allowed(db.session, self.workflow, step, record, g.user)
         except DomainError as error:
-            return self.refusal(error, pk, form, render_form if asks else None)
+            return refusal_page(self, error, self.record_page(pk), form,
+                                render_form if asks else None)
         for message in form.hidden_field_errors():
             flash(message, "danger")
         if request.method == "POST" and not asks:
