@@ -11,10 +11,11 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from app.models import Claim, ClaimItem, ScaleItem
+from app.models import Claim, ScaleItem
 from app.models.base import ZERO, utcnow
+from app.services.adjudication import queries
 from app.services.adjudication.engine import adjudicate
 from app.services.adjudication.facts import (
     ClaimFacts,
@@ -23,16 +24,11 @@ from app.services.adjudication.facts import (
     LineFacts,
     ScaleFacts,
 )
+from app.services.adjudication.queries import DEAD, DECIDED_PAYABLE  # noqa: F401 (re-exported)
 from app.services.adjudication.reasons import join_codes
 from app.services.adjudication.reference import Category, categories, provider_rates
 from app.services.calendar import age_on, fund_timezone
 from app.services.settings import get_setting
-
-# Claims whose approved amounts count against limits and allowances.
-DECIDED_PAYABLE = ("approved", "partially_approved", "paid")
-# Claims that still count as the fund's business (for duplicates and the critical-illness flag).
-# Claims that no longer count for the critical-illness flag (SPEC: not withdrawn or rejected).
-DEAD = ("withdrawn", "rejected")
 
 
 def days_admitted(claim: Claim) -> int | None:
@@ -46,44 +42,6 @@ def benefit_year(treatment: date, start_month: int) -> tuple[date, date]:
     start = date(year, start_month, 1)
     end = date(year + 1, start_month, 1) - timedelta(days=1)
     return start, end
-
-
-def _patient(member_id: int, dependent_id: int | None, claims=Claim):
-    dependent = (
-        claims.dependent_id.is_(None)
-        if dependent_id is None
-        else claims.dependent_id == dependent_id
-    )
-    return sa.and_(claims.member_id == member_id, dependent)
-
-
-def _same_patient(claim: Claim, claims=Claim):
-    return _patient(claim.member_id, claim.dependent_id, claims)
-
-
-_THEIRS = aliased(Claim, name="patient_claim")  # built once: an alias copies every column
-
-
-def _patients_claims(claim: Claim):
-    """Claims of the same patient, as a condition that leads the query: a patient has few
-    claims, so checks stay as cheap in a fund of millions of claims as in a small one (left to
-    itself, SQLite's planner may walk every claim of the day or of the provider instead)."""
-    return Claim.id.in_(sa.select(_THEIRS.id).where(_same_patient(claim, _THEIRS)))
-
-
-def _received_earlier(claim: Claim):
-    """Claims the fund received before this one (by date, then by id on the same day)."""
-    if claim.received_on is None:
-        return sa.false()
-    return sa.and_(
-        Claim.id != claim.id,
-        Claim.received_on.is_not(None),
-        Claim.status.not_in(("withdrawn", "rejected")),
-        sa.or_(
-            Claim.received_on < claim.received_on,
-            sa.and_(Claim.received_on == claim.received_on, Claim.id < claim.id),
-        ),
-    )
 
 
 def effective_scale_item(session: Session, item: ScaleItem, on: date) -> ScaleItem | None:
@@ -148,15 +106,7 @@ def _eligibility(session: Session, claim: Claim, treatment: date) -> Eligibility
             and (request.valid_to is None or treatment <= request.valid_to)
         )
 
-    duplicate = session.scalar(
-        sa.select(sa.func.count(Claim.id)).where(
-            _patients_claims(claim),
-            _received_earlier(claim),
-            Claim.provider_id == claim.provider_id,
-            Claim.treatment_date == treatment,
-            Claim.total_claimed == claim.total_claimed,
-        )
-    )
+    duplicate = queries.duplicate_claim_count(session, claim, treatment)
     return EligibilityFacts(
         member_active=member_active,
         within_waiting_period=waiting,
@@ -170,21 +120,7 @@ def _eligibility(session: Session, claim: Claim, treatment: date) -> Eligibility
 
 def _duplicate_receipts(session: Session, claim: Claim) -> set[str]:
     numbers = {i.receipt_number for i in claim.items if i.receipt_number}
-    if not numbers:
-        return set()
-    # Led by the receipt numbers (indexed, rarely repeated), each match checked against its
-    # claim: the cost does not grow with the provider's number of claims.
-    rows = session.scalars(
-        sa.select(ClaimItem.receipt_number).where(
-            ClaimItem.receipt_number.in_(numbers),
-            sa.exists().where(
-                Claim.id == ClaimItem.claim_id,
-                _received_earlier(claim),
-                Claim.provider_id == claim.provider_id,
-            ),
-        )
-    )
-    return set(rows)
+    return queries.duplicate_receipts(session, claim, numbers)
 
 
 def _chronic_remaining(session: Session, claim: Claim, treatment: date) -> Decimal | None:
@@ -194,16 +130,8 @@ def _chronic_remaining(session: Session, claim: Claim, treatment: date) -> Decim
     allowance = request.approved_monthly_amount or ZERO
     month_start = treatment.replace(day=1)
     next_month = (month_start + timedelta(days=32)).replace(day=1)
-    used = session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(Claim.total_approved), 0)).where(
-            Claim.chronic_request_id == request.id,
-            Claim.id != claim.id,
-            Claim.status.in_(DECIDED_PAYABLE),
-            Claim.treatment_date >= month_start,
-            Claim.treatment_date < next_month,
-        )
-    )
-    return allowance - Decimal(used)
+    used = queries.chronic_used(session, request.id, claim.id, month_start, next_month)
+    return allowance - used
 
 
 def patient_limits(
@@ -222,23 +150,10 @@ def patient_limits(
     The one computation of limits: the adjudication cuts lines by it, the member's benefit
     balance shows it.
     """
-    start, end = benefit_year(on, int(get_setting("benefit_year_start_month")))
-    others = Claim.id != except_claim_id if except_claim_id is not None else sa.true()
-    in_year = sa.and_(_patient(member_id, dependent_id), Claim.treatment_date.between(start, end))
-    used_rows = session.execute(
-        sa.select(ClaimItem.benefit_category_id, sa.func.sum(ClaimItem.approved_amount))
-        .join(Claim, ClaimItem.claim_id == Claim.id)
-        .where(in_year, others, Claim.status.in_(DECIDED_PAYABLE))
-        .group_by(ClaimItem.benefit_category_id)
-    ).all()
-    used = {category_id: Decimal(total or 0) for category_id, total in used_rows}
-    critical = flagged or bool(
-        session.scalar(
-            sa.select(sa.func.count(Claim.id)).where(
-                in_year, others, Claim.critical_illness.is_(True), Claim.status.not_in(DEAD),
-            )
-        )
-    )
+    year = benefit_year(on, int(get_setting("benefit_year_start_month")))
+    used, flagged_this_year = queries.limits_used(session, member_id, dependent_id, year,
+                                                  except_claim_id)
+    critical = flagged or flagged_this_year
     standing = []
     for category in categories(session):
         limit = category.annual_limit

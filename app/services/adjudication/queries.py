@@ -1,0 +1,170 @@
+"""The loader's questions to the database, each built once and run with new values.
+
+A claim's adjudication asks the same five questions every time (duplicate claim, duplicate
+receipts, chronic allowance used, limits used, critical illness). Building a SQLAlchemy
+statement costs more Python than running it, so each is built once per shape with bound
+parameters and executed on the session's connection: no ORM round trip, no autoflush (they ask
+about *other* claims, which this transaction has not changed).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import cache
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.models import Claim, ClaimItem
+
+# Claims whose approved amounts count against limits and allowances.
+DECIDED_PAYABLE = ("approved", "partially_approved", "paid")
+# Claims that no longer count for duplicates and the critical-illness flag (SPEC: not withdrawn
+# or rejected).
+DEAD = ("withdrawn", "rejected")
+
+_claim = Claim.__table__.c
+_item = ClaimItem.__table__.c
+
+
+def _patient(claims, with_dependent: bool):
+    dependent = (claims.dependent_id == sa.bindparam("dependent_id") if with_dependent
+                 else claims.dependent_id.is_(None))
+    return sa.and_(claims.member_id == sa.bindparam("member_id"), dependent)
+
+
+def _patients_claims(with_dependent: bool):
+    """Claims of the same patient, as a condition that leads the query: a patient has few
+    claims, so checks stay as cheap in a fund of millions of claims as in a small one (left to
+    itself, SQLite's planner may walk every claim of the day or of the provider instead)."""
+    theirs = Claim.__table__.alias("patient_claim").c
+    return _claim.id.in_(sa.select(theirs.id).where(_patient(theirs, with_dependent)))
+
+
+def _received_earlier():
+    """Claims the fund received before this one (by date, then by id on the same day)."""
+    received = sa.bindparam("received_on", type_=sa.Date)
+    return sa.and_(
+        _claim.id != sa.bindparam("claim_id"),
+        _claim.received_on.is_not(None),
+        _claim.status.not_in(DEAD),
+        sa.or_(_claim.received_on < received,
+               sa.and_(_claim.received_on == received, _claim.id < sa.bindparam("claim_id"))),
+    )
+
+
+@cache
+def _duplicate_claim_statement(with_dependent: bool) -> sa.Select:
+    return sa.select(sa.func.count(_claim.id)).where(
+        _patients_claims(with_dependent),
+        _received_earlier(),
+        _claim.provider_id == sa.bindparam("provider_id"),
+        _claim.treatment_date == sa.bindparam("treatment", type_=sa.Date),
+        _claim.total_claimed == sa.bindparam("total_claimed", type_=_claim.total_claimed.type),
+    )
+
+
+@cache
+def _duplicate_receipts_statement() -> sa.Select:
+    # Led by the receipt numbers (indexed, rarely repeated), each match checked against its
+    # claim: the cost does not grow with the provider's number of claims.
+    return sa.select(_item.receipt_number).where(
+        _item.receipt_number.in_(sa.bindparam("numbers", expanding=True)),
+        sa.exists().where(
+            _claim.id == _item.claim_id,
+            _received_earlier(),
+            _claim.provider_id == sa.bindparam("provider_id"),
+        ),
+    )
+
+
+@cache
+def _chronic_used_statement() -> sa.Select:
+    return sa.select(sa.func.coalesce(sa.func.sum(_claim.total_approved), 0)).where(
+        _claim.chronic_request_id == sa.bindparam("request_id"),
+        _claim.id != sa.bindparam("claim_id"),
+        _claim.status.in_(DECIDED_PAYABLE),
+        _claim.treatment_date >= sa.bindparam("month_start", type_=sa.Date),
+        _claim.treatment_date < sa.bindparam("next_month", type_=sa.Date),
+    )
+
+
+def _in_year(with_dependent: bool):
+    return sa.and_(
+        _patient(_claim, with_dependent),
+        _claim.treatment_date.between(sa.bindparam("year_start", type_=sa.Date),
+                                      sa.bindparam("year_end", type_=sa.Date)),
+        _claim.id != sa.bindparam("except_claim_id"),
+    )
+
+
+@cache
+def _usage_statement(with_dependent: bool) -> sa.Select:
+    return (
+        sa.select(_item.benefit_category_id, sa.func.sum(_item.approved_amount))
+        .join_from(ClaimItem.__table__, Claim.__table__, _item.claim_id == _claim.id)
+        .where(_in_year(with_dependent), _claim.status.in_(DECIDED_PAYABLE))
+        .group_by(_item.benefit_category_id)
+    )
+
+
+@cache
+def _critical_statement(with_dependent: bool) -> sa.Select:
+    return sa.select(sa.func.count(_claim.id)).where(
+        _in_year(with_dependent), _claim.critical_illness.is_(True), _claim.status.not_in(DEAD),
+    )
+
+
+def _patient_params(member_id: int, dependent_id: int | None) -> tuple[bool, dict]:
+    params = {"member_id": member_id}
+    if dependent_id is not None:
+        params["dependent_id"] = dependent_id
+    return dependent_id is not None, params
+
+
+def duplicate_claim_count(session: Session, claim: Claim, treatment: date) -> int:
+    """Earlier claims of the same patient, provider, treatment day and total."""
+    if claim.received_on is None:
+        return 0
+    with_dependent, params = _patient_params(claim.member_id, claim.dependent_id)
+    return session.connection().execute(_duplicate_claim_statement(with_dependent), {
+        **params, "claim_id": claim.id, "received_on": claim.received_on,
+        "provider_id": claim.provider_id, "treatment": treatment,
+        "total_claimed": claim.total_claimed,
+    }).scalar_one()
+
+
+def duplicate_receipts(session: Session, claim: Claim, numbers: set[str]) -> set[str]:
+    """Which of ``numbers`` an earlier claim at the same provider already carried."""
+    if not numbers or claim.received_on is None:
+        return set()
+    return set(session.connection().execute(_duplicate_receipts_statement(), {
+        "numbers": sorted(numbers), "claim_id": claim.id, "received_on": claim.received_on,
+        "provider_id": claim.provider_id,
+    }).scalars())
+
+
+def chronic_used(session: Session, request_id: int, claim_id: int | None, month_start: date,
+                 next_month: date) -> Decimal:
+    used = session.connection().execute(_chronic_used_statement(), {
+        "request_id": request_id, "claim_id": claim_id if claim_id is not None else -1,
+        "month_start": month_start, "next_month": next_month,
+    }).scalar_one()
+    return Decimal(used)
+
+
+def limits_used(
+    session: Session, member_id: int, dependent_id: int | None, year: tuple[date, date],
+    except_claim_id: int | None,
+) -> tuple[dict[int, Decimal], bool]:
+    """Per benefit category, what the patient's decided claims approved in the benefit year
+    (other than ``except_claim_id``), and whether a live claim of that year is flagged as
+    critical illness."""
+    with_dependent, params = _patient_params(member_id, dependent_id)
+    params.update(year_start=year[0], year_end=year[1],
+                  except_claim_id=except_claim_id if except_claim_id is not None else -1)
+    connection = session.connection()
+    rows = connection.execute(_usage_statement(with_dependent), params).all()
+    critical = connection.execute(_critical_statement(with_dependent), params).scalar_one()
+    return ({category_id: Decimal(total or 0) for category_id, total in rows}, bool(critical))
