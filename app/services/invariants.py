@@ -44,6 +44,12 @@ def _derive_claim_totals(claim: Claim, session: Session) -> None:
     claim.total_claimed = sum((item.claimed_amount or ZERO for item in live), ZERO)
 
 
+def derive_claim(claim: Claim, session: Session) -> None:
+    """A claim's derived fields: treatment date, line numbers and amounts, total claimed."""
+    claim.treatment_date = claim.first_visit_date or claim.admission_date
+    _derive_claim_totals(claim, session)
+
+
 @event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     claims: set[Claim] = set()
@@ -55,7 +61,6 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         elif isinstance(obj, Claim):
             if not obj.claim_number:
                 obj.claim_number = next_claim_number(session, fund_today().year)
-            obj.treatment_date = obj.first_visit_date or obj.admission_date
             claims.add(obj)
         elif isinstance(obj, ClaimItem) and obj.claim is not None:
             claims.add(obj.claim)
@@ -65,4 +70,4 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             claims.add(owner)
     for claim in claims:
         if claim not in session.deleted:
-            _derive_claim_totals(claim, session)
+            derive_claim(claim, session)

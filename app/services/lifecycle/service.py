@@ -8,7 +8,7 @@ the whole transition back and raises a domain error with a message for the user.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,10 +19,11 @@ from app.extensions import db
 from app.models import Claim, ClaimItem, Member
 from app.services import audit
 from app.services.adjudication.reference import reference_snapshot
-from app.services.errors import Conflict, DomainError, NotFound, ValidationFailed
+from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.lifecycle.actions import ACTIONS
 from app.services.lifecycle.rules import (
     TRANSITIONS,
+    Transition,
     actor_snapshot,
     check_allowed,
     check_version,
@@ -34,7 +35,7 @@ ADJUDICATING = frozenset(
     {"submit", "answer_info", "override_line", "recommend", "approve", "reject",
      "trustee_decision"}
 )
-_WORKING = (
+WORKING_OPTIONS = (
     joinedload(Claim.member).joinedload(Member.membership_type),
     joinedload(Claim.dependent),
     selectinload(Claim.items).joinedload(ClaimItem.scale_item),
@@ -53,7 +54,7 @@ class BulkOutcome:
 def _load(claim_id: int, actor: Any, action: str) -> Claim:
     query = sa.select(Claim).where(Claim.id == claim_id)
     if action in ADJUDICATING:
-        query = query.options(*_WORKING)
+        query = query.options(*WORKING_OPTIONS)
     claim = db.session.scalars(scope_query(query, Claim, actor)).first()
     if claim is None:
         raise NotFound("No such claim.")
@@ -70,57 +71,50 @@ def perform(
 def _perform(
     claim_id: int, action: str, actor: Any, version: int | None, params: dict[str, Any]
 ) -> tuple[Claim, BulkOutcome]:
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise ValidationFailed({"action": f"Unknown action {action!r}."})
+    transition = transition_named(action)
     session = db.session
     try:
         with reference_snapshot():
             actor = actor_snapshot(session, actor)
             claim = _load(claim_id, actor, action)
             check_version(claim, version)
-            check_allowed(session, transition, claim, actor)
-            before = claim.status
-            details = ACTIONS[action](session, claim, actor, params)
-            audit.record(
-                session,
-                f"claim.{action}",
-                actor=actor,
-                resource_type="claim",
-                resource_id=claim.id,
-                details={"from": before, "to": claim.status, **details},
-            )
-            # Read before the commit, which expires the claim (a bulk run reports these).
-            outcome = BulkOutcome(claim.id, claim.claim_number, True, claim.status, "Done.")
+            outcome = apply_transition(session, transition, claim, actor, params)
         session.commit()
     except StaleDataError:
         session.rollback()
-        raise Conflict(
-            "The claim was changed by someone else meanwhile; reload and try again."
-        ) from None
+        raise changed_meanwhile() from None
     except Exception:
         session.rollback()
         raise
     return claim, outcome
 
 
-def perform_bulk(
-    claim_ids: Iterable[int], action: str, actor: Any, **params: Any
-) -> list[BulkOutcome]:
-    """Apply one transition to many claims, each in its own transaction, re-checked at that
-    moment; one refusal never undoes the others."""
-    outcomes = []
-    # One rule set for the run: settings, categories, provider rates and the actor's roles and
-    # linked member are read once; each claim is still loaded and checked in its transaction.
-    with reference_snapshot():
-        actor = actor_snapshot(db.session, actor)
-        for claim_id in dict.fromkeys(claim_ids):
-            try:
-                outcomes.append(_perform(claim_id, action, actor, None, params)[1])
-            except DomainError as error:
-                number = db.session.scalar(
-                    scope_query(sa.select(Claim.claim_number).where(Claim.id == claim_id),
-                                Claim, actor)
-                )
-                outcomes.append(BulkOutcome(claim_id, number, False, None, error.message))
-    return outcomes
+def transition_named(action: str) -> Transition:
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationFailed({"action": f"Unknown action {action!r}."})
+    return transition
+
+
+def changed_meanwhile() -> Conflict:
+    return Conflict("The claim was changed by someone else meanwhile; reload and try again.")
+
+
+def apply_transition(
+    session: Any, transition: Transition, claim: Claim, actor: Any, params: dict[str, Any]
+) -> BulkOutcome:
+    """Check and apply one transition to a loaded claim, with its audit event, in the open
+    transaction; the caller commits."""
+    check_allowed(session, transition, claim, actor)
+    before = claim.status
+    details = ACTIONS[transition.name](session, claim, actor, params)
+    audit.record(
+        session,
+        f"claim.{transition.name}",
+        actor=actor,
+        resource_type="claim",
+        resource_id=claim.id,
+        details={"from": before, "to": claim.status, **details},
+    )
+    # Read before the commit, which expires the claim (a bulk run reports these).
+    return BulkOutcome(claim.id, claim.claim_number, True, claim.status, "Done.")

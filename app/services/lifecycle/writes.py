@@ -1,0 +1,115 @@
+"""Writing one claim's transition with plain statements, for bulk runs.
+
+A transition changes a few columns of the claim and its lines and adds one audit event. The
+ORM's flush writes that correctly but costs about two milliseconds of Python per claim, most of
+a bulk run's time. Here the same changes, read from the ORM's own attribute history, go out as
+one version-guarded UPDATE of the claim, one UPDATE per shape of line change and one INSERT
+of the event. Anything of another kind (a new row other than the event, a deletion, a changed
+relationship) is left to the ORM's flush: the caller falls back to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import ColumnProperty, Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.models import AuditEvent, Claim, ClaimItem
+from app.services.invariants import derive_claim
+
+_CLAIM = Claim.__table__
+_ITEM = ClaimItem.__table__
+_EVENT = AuditEvent.__table__
+_statements: dict[tuple[str, frozenset[str]], sa.Update] = {}
+
+
+def _update_statement(table: sa.Table, columns: frozenset[str], guarded: bool) -> sa.Update:
+    key = (table.name, columns)
+    statement = _statements.get(key)
+    if statement is None:
+        where = table.c.id == sa.bindparam("_id")
+        if guarded:
+            where = sa.and_(where, table.c.version == sa.bindparam("_version"))
+        statement = sa.update(table).where(where).values(
+            {name: sa.bindparam(f"new_{name}") for name in columns}
+        )
+        _statements[key] = statement
+    return statement
+
+
+def _column_changes(record: Any) -> dict[str, Any] | None:
+    """The record's changed columns and their new values; None when a change is not a plain
+    column (a relationship), which only the flush can write."""
+    state = sa.inspect(record)
+    changes = {}
+    for key, before in state.committed_state.items():
+        prop = state.mapper.get_property(key)
+        if not isinstance(prop, ColumnProperty):
+            return None
+        value = state.dict.get(key)
+        if before is not value and before != value:  # set again to the same value: no change
+            changes[prop.columns[0].name] = value
+    return changes
+
+
+def write_claim(session: Session, claim: Claim) -> bool:
+    """Write the claim's pending changes and the transition's audit event; False (nothing
+    written) when they need the ORM's flush."""
+    with session.no_autoflush:  # a lazy load must not flush what is being written here
+        return _write(session, claim)
+
+
+def _write(session: Session, claim: Claim) -> bool:
+    if session.deleted:
+        return False
+    events = list(session.new)
+    if any(not isinstance(record, AuditEvent) for record in events):
+        return False
+    if "items" in sa.inspect(claim).dict:
+        derive_claim(claim, session)  # what the flush's invariants would derive
+    else:  # lines not read, so not changed: only the claim's own derived field
+        claim.treatment_date = claim.first_visit_date or claim.admission_date
+    lines = set(sa.inspect(claim).dict.get("items", ()))
+    dirty = [record for record in session.dirty if record is not claim]
+    if any(record not in lines for record in dirty):
+        return False
+    claim_changes = _column_changes(claim)
+    line_changes = [(line, _column_changes(line)) for line in dirty]
+    if claim_changes is None or any(changes is None for _, changes in line_changes):
+        return False
+
+    connection = session.connection()
+    version = claim.version
+    claim_changes["version"] = version + 1
+    statement = _update_statement(_CLAIM, frozenset(claim_changes), guarded=True)
+    result = connection.execute(statement, {**_new(claim_changes), "_id": claim.id,
+                                            "_version": version})
+    if result.rowcount != 1:
+        raise StaleDataError("claim changed meanwhile")
+    by_shape: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for line, changes in line_changes:
+        if changes:
+            by_shape.setdefault(frozenset(changes), []).append({**_new(changes), "_id": line.id})
+    for shape, rows in by_shape.items():
+        connection.execute(_update_statement(_ITEM, shape, guarded=False), rows)
+    if events:
+        connection.execute(sa.insert(_EVENT), [_event_row(event) for event in events])
+    # Written: the session forgets these records, so its own flush has nothing left to do.
+    for record in (*events, *lines, claim):
+        session.expunge(record)
+    return True
+
+
+def _new(changes: dict[str, Any]) -> dict[str, Any]:
+    return {f"new_{name}": value for name, value in changes.items()}
+
+
+def _event_row(event: AuditEvent) -> dict[str, Any]:
+    values = sa.inspect(event).dict
+    row = {column.name: values[column.key] for column in _EVENT.columns
+           if column.key in values}
+    if row.get("occurred_at") is None:
+        row.pop("occurred_at", None)  # the column's default applies
+    return row
