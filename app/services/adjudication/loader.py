@@ -124,8 +124,10 @@ def _duplicate_receipts(session: Session, claim: Claim) -> set[str]:
 
 
 def _chronic_remaining(session: Session, claim: Claim, treatment: date) -> Decimal | None:
+    if claim.claim_type != "chronic":
+        return None
     request = claim.chronic_request
-    if claim.claim_type != "chronic" or request is None:
+    if request is None:
         return None
     allowance = request.approved_monthly_amount or ZERO
     month_start = treatment.replace(day=1)
@@ -220,37 +222,51 @@ def _late_notice(claim: Claim) -> bool:
     return hours > int(get_setting("admission_notice_hours"))
 
 
+def _store(record: object, values: dict[str, object]) -> bool:
+    """Set the values that differ from the record's; True when any did. An equal value is not
+    set again, so the record's history shows only real changes."""
+    changed = False
+    for name, value in values.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed = True
+    return changed
+
+
 def adjudicate_claim(session: Session, claim: Claim) -> ClaimWorking:
     """Run the engine on the claim and store every number of the working on it."""
     facts, _scale_rows = load_facts(session, claim)
     working = adjudicate(facts)
     category_ids = {c.key: c.id for c in categories(session)}
+    changed = False
     for item, line in zip(claim.items, working.lines, strict=True):
-        item.benefit_category_id = category_ids.get(line.category) if line.category else None
-        item.allowed_quantity = line.allowed_quantity
-        item.after_quantity = line.after_quantity
-        item.rebate_deduction = line.rebate_deduction
-        item.other_insurance_deduction = line.other_insurance_deduction
-        item.net_claimed = line.net_claimed
-        item.rate_percent = line.rate_percent
-        item.rated_amount = line.rated
-        item.fee_cap_total = line.fee_cap_total
-        item.discount_deduction = line.discount_deduction
-        item.chronic_cut = line.chronic_cut
-        item.eligible_amount = line.eligible
-        item.limit_cut = line.limit_cut
-        item.approved_amount = line.approved
-        item.reason_codes = join_codes(line.reason_codes) or None
-    claim.days_admitted = working.days
-    claim.statutory_rebate_total = working.statutory_rebate_total
-    claim.total_eligible = working.total_eligible
-    claim.total_approved = working.total_approved
-    claim.reason_codes = join_codes(working.reason_codes) or None
-    claim.recommended_outcome = working.outcome
-    claim.late_admission_notice = _late_notice(claim)
+        changed |= _store(item, {
+            "benefit_category_id": category_ids.get(line.category) if line.category else None,
+            "allowed_quantity": line.allowed_quantity,
+            "after_quantity": line.after_quantity,
+            "rebate_deduction": line.rebate_deduction,
+            "other_insurance_deduction": line.other_insurance_deduction,
+            "net_claimed": line.net_claimed,
+            "rate_percent": line.rate_percent,
+            "rated_amount": line.rated,
+            "fee_cap_total": line.fee_cap_total,
+            "discount_deduction": line.discount_deduction,
+            "chronic_cut": line.chronic_cut,
+            "eligible_amount": line.eligible,
+            "limit_cut": line.limit_cut,
+            "approved_amount": line.approved,
+            "reason_codes": join_codes(line.reason_codes) or None,
+        })
+    changed |= _store(claim, {
+        "days_admitted": working.days,
+        "statutory_rebate_total": working.statutory_rebate_total,
+        "total_eligible": working.total_eligible,
+        "total_approved": working.total_approved,
+        "reason_codes": join_codes(working.reason_codes) or None,
+        "recommended_outcome": working.outcome,
+        "late_admission_notice": _late_notice(claim),
+    })
     # Re-running on an unchanged claim changes nothing, not even the time or the version.
-    if claim.adjudicated_at is None or any(
-        session.is_modified(record) for record in (claim, *claim.items)
-    ):
+    if changed or claim.adjudicated_at is None:
         claim.adjudicated_at = utcnow()
     return working

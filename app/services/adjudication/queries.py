@@ -66,11 +66,12 @@ def _duplicate_claim_statement(with_dependent: bool) -> sa.Select:
 
 
 @cache
-def _duplicate_receipts_statement() -> sa.Select:
+def _duplicate_receipts_statement(count: int) -> sa.Select:
     # Led by the receipt numbers (indexed, rarely repeated), each match checked against its
-    # claim: the cost does not grow with the provider's number of claims.
+    # claim: the cost does not grow with the provider's number of claims. One statement per
+    # count of numbers: an "expanding" IN would be compiled again on every run.
     return sa.select(_item.receipt_number).where(
-        _item.receipt_number.in_(sa.bindparam("numbers", expanding=True)),
+        _item.receipt_number.in_([sa.bindparam(f"number{n}") for n in range(count)]),
         sa.exists().where(
             _claim.id == _item.claim_id,
             _received_earlier(),
@@ -139,8 +140,9 @@ def duplicate_receipts(session: Session, claim: Claim, numbers: set[str]) -> set
     """Which of ``numbers`` an earlier claim at the same provider already carried."""
     if not numbers or claim.received_on is None:
         return set()
-    return set(session.connection().execute(_duplicate_receipts_statement(), {
-        "numbers": sorted(numbers), "claim_id": claim.id, "received_on": claim.received_on,
+    params = {f"number{n}": number for n, number in enumerate(sorted(numbers))}
+    return set(session.connection().execute(_duplicate_receipts_statement(len(numbers)), {
+        **params, "claim_id": claim.id, "received_on": claim.received_on,
         "provider_id": claim.provider_id,
     }).scalars())
 

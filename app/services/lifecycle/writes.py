@@ -97,8 +97,9 @@ def _write(session: Session, claim: Claim) -> bool:
     if events:
         connection.execute(sa.insert(_EVENT), [_event_row(event) for event in events])
     # Written: the session forgets these records, so its own flush has nothing left to do.
-    for record in (*events, *lines, claim):
+    for record in events:
         session.expunge(record)
+    session.expunge(claim)  # its lines go with it (cascade)
     return True
 
 
