@@ -35,16 +35,19 @@ def _reason(params: dict[str, Any], what: str = "a reason") -> str:
     return text
 
 
+_MEMBER = Member.__table__
+_LOCK_MEMBER = (
+    sa.update(_MEMBER).where(_MEMBER.c.id == sa.bindparam("member_id")).values(id=_MEMBER.c.id)
+)
+
+
 def _lock_patient_usage(session: Session, claim: Claim) -> None:
     """Serialise decisions for one person so that two at once never exceed a limit together.
 
     A no-op UPDATE takes the member row's lock on PostgreSQL and the write lock on SQLite, before
     the usage is read; it holds until the transaction ends.
     """
-    table = Member.__table__
-    session.execute(
-        sa.update(table).where(table.c.id == claim.member_id).values(id=table.c.id)
-    )
+    session.connection().execute(_LOCK_MEMBER, {"member_id": claim.member_id})
 
 
 def _amounts(claim: Claim) -> dict[str, Decimal]:

@@ -24,7 +24,6 @@ from app.access import scope_query
 from app.extensions import db
 from app.models import Claim
 from app.services.adjudication.reference import reference_snapshot
-from app.services.checklists import checklist_snapshot
 from app.services.errors import DomainError, NotFound
 from app.services.lifecycle.rules import actor_snapshot
 from app.services.lifecycle.service import (
@@ -54,14 +53,17 @@ def perform_bulk(
     outcomes = []
     # One rule set for the run: settings, categories, provider rates and the actor's roles and
     # linked member are read once; each claim is still checked in its own transaction.
-    # The checklists too: items once per claim type, the run's answers in a few queries.
-    with reference_snapshot(), checklist_snapshot(pending), _kept_across_commits(session):
+    with reference_snapshot(), _kept_across_commits(session):
         actor = actor_snapshot(session, actor)
         while pending:
             chunk = [pending.popleft() for _ in range(min(CHUNK, len(pending)))]
             loaded = _load_chunk(session, chunk, actor, action)
             for position, claim_id in enumerate(chunk):
                 claim = loaded.get(claim_id)
+                if claim is not None and sa.inspect(claim).expired:
+                    # A rollback expired what the chunk had read: read the rest anew.
+                    pending.extendleft(reversed(chunk[position:]))
+                    break
                 number = claim.claim_number if claim is not None else None
                 try:
                     if claim is None:
@@ -69,33 +71,42 @@ def perform_bulk(
                     outcomes.append(_perform_one(session, transition, claim, actor, params))
                 except DomainError as error:
                     outcomes.append(BulkOutcome(claim_id, number, False, None, error.message))
-                    if claim is not None:
-                        # The rollback expired what the chunk had read: read the rest anew.
-                        pending.extendleft(reversed(chunk[position + 1:]))
-                        break
     return outcomes
 
 
 def _perform_one(
     session: Session, transition: Any, claim: Claim, actor: Any, params: dict[str, Any]
 ) -> BulkOutcome:
-    try:
-        current = session.connection().execute(_VERSION, {"claim_id": claim.id}).scalar()
-        if current is None:
-            raise NotFound("No such claim.")
-        if current != claim.version:  # changed since the chunk was read: check it as it is now
-            claim = _reload(session, claim.id, actor, transition.name)
-        outcome = apply_transition(session, transition, claim, actor, params)
-        if not write_claim(session, claim):
-            session.flush()
-        session.commit()
-        return outcome
-    except StaleDataError:
-        session.rollback()
-        raise changed_meanwhile() from None
-    except Exception:
-        session.rollback()
-        raise
+    """One claim's transaction. The claim was read with its chunk: if it changed since, the
+    version-guarded write fails, or a refusal finds a newer version; either way the claim is
+    read again and the transition checked and applied to it as it is now, once."""
+    claim_id, fresh = claim.id, False
+    while True:
+        try:
+            outcome = apply_transition(session, transition, claim, actor, params)
+            if not write_claim(session, claim):
+                session.flush()
+            session.commit()
+            return outcome
+        except StaleDataError:
+            session.rollback()
+            if fresh:
+                raise changed_meanwhile() from None
+        except DomainError:
+            version = claim.version
+            session.rollback()
+            if fresh or _current_version(session, claim_id) in (version, None):
+                raise
+        except Exception:
+            session.rollback()
+            raise
+        claim, fresh = _reload(session, claim_id, actor, transition.name), True
+
+
+def _current_version(session: Session, claim_id: int) -> int | None:
+    version = session.connection().execute(_VERSION, {"claim_id": claim_id}).scalar()
+    session.rollback()  # a read: leave no transaction open
+    return version
 
 
 def _query(ids: list[int], actor: Any, action: str) -> sa.Select:
