@@ -59,7 +59,7 @@ def effective_scale_item(session: Session, item: ScaleItem, on: date) -> ScaleIt
     return row
 
 
-def _eligibility(session: Session, claim: Claim, treatment: date) -> EligibilityFacts:
+def _eligibility(claim: Claim, treatment: date, duplicate: bool) -> EligibilityFacts:
     member = claim.member
     valid = (
         member.valid_from is not None
@@ -106,7 +106,6 @@ def _eligibility(session: Session, claim: Claim, treatment: date) -> Eligibility
             and (request.valid_to is None or treatment <= request.valid_to)
         )
 
-    duplicate = queries.duplicate_claim_count(session, claim, treatment)
     return EligibilityFacts(
         member_active=member_active,
         within_waiting_period=waiting,
@@ -114,13 +113,8 @@ def _eligibility(session: Session, claim: Claim, treatment: date) -> Eligibility
         late=late,
         chronic_approval_missing=chronic_missing,
         excluded_cause=claim.excluded_cause is not None,
-        duplicate_claim=bool(duplicate),
+        duplicate_claim=duplicate,
     )
-
-
-def _duplicate_receipts(session: Session, claim: Claim) -> set[str]:
-    numbers = {i.receipt_number for i in claim.items if i.receipt_number}
-    return queries.duplicate_receipts(session, claim, numbers)
 
 
 def _chronic_remaining(session: Session, claim: Claim, treatment: date) -> Decimal | None:
@@ -155,7 +149,12 @@ def patient_limits(
     year = benefit_year(on, int(get_setting("benefit_year_start_month")))
     used, flagged_this_year = queries.limits_used(session, member_id, dependent_id, year,
                                                   except_claim_id)
-    critical = flagged or flagged_this_year
+    return _standing(session, used, flagged or flagged_this_year)
+
+
+def _standing(
+    session: Session, used: dict[int, Decimal], critical: bool
+) -> list[tuple[Category, Decimal | None, Decimal]]:
     standing = []
     for category in categories(session):
         limit = category.annual_limit
@@ -165,13 +164,21 @@ def patient_limits(
     return standing
 
 
-def _limit_remaining(session: Session, claim: Claim, treatment: date) -> dict[str, Decimal | None]:
+def _history(session: Session, claim: Claim, treatment: date) -> queries.ClaimHistory:
+    numbers = {item.receipt_number for item in claim.items if item.receipt_number}
+    year = benefit_year(treatment, int(get_setting("benefit_year_start_month")))
+    return queries.claim_history(session, claim, treatment, numbers, year)
+
+
+def _limit_remaining(session: Session, claim: Claim, treatment: date,
+                     history: queries.ClaimHistory | None = None) -> dict[str, Decimal | None]:
+    """What is left of each of the patient's limits for this claim: the same standing as
+    ``patient_limits``, from the history read with the claim's other facts."""
+    history = history or _history(session, claim, treatment)
+    critical = claim.critical_illness or history.critical_illness
     return {
         category.key: None if limit is None else limit - used
-        for category, limit, used in patient_limits(
-            session, claim.member_id, claim.dependent_id, treatment,
-            except_claim_id=claim.id, flagged=claim.critical_illness,
-        )
+        for category, limit, used in _standing(session, history.used, critical)
     }
 
 
@@ -179,7 +186,8 @@ def load_facts(session: Session, claim: Claim) -> tuple[ClaimFacts, list[ScaleIt
     treatment = claim.treatment_date or claim.first_visit_date or claim.admission_date
     rates = provider_rates(session, claim.provider_id)
     category_keys = {c.id: c.key for c in categories(session)}
-    duplicates = _duplicate_receipts(session, claim)
+    history = _history(session, claim, treatment)
+    duplicates = history.duplicate_receipts
     lines, rows = [], []
     for item in claim.items:
         row = effective_scale_item(session, item.scale_item, treatment) if item.scale_item else None
@@ -201,13 +209,13 @@ def load_facts(session: Session, claim: Claim) -> tuple[ClaimFacts, list[ScaleIt
         claim_type=claim.claim_type,
         days=days_admitted(claim),
         lines=tuple(lines),
-        eligibility=_eligibility(session, claim, treatment),
+        eligibility=_eligibility(claim, treatment, history.duplicate_claims > 0),
         statutory_rebate_per_day=claim.statutory_rebate_per_day or ZERO,
         other_insurance_benefit=claim.other_insurance_benefit or ZERO,
         hospital_discount=claim.hospital_discount or ZERO,
         type_override_percent=rates.by_claim_type.get(claim.claim_type),
         chronic_remaining=_chronic_remaining(session, claim, treatment),
-        limit_remaining=_limit_remaining(session, claim, treatment),
+        limit_remaining=_limit_remaining(session, claim, treatment, history),
     )
     return facts, rows
 

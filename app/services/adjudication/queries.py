@@ -9,6 +9,7 @@ about *other* claims, which this transaction has not changed).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import Claim, ClaimItem
+from app.models.base import MONEY
 
 # Claims whose approved amounts count against limits and allowances.
 DECIDED_PAYABLE = ("approved", "partially_approved", "paid")
@@ -124,29 +126,6 @@ def _patient_params(member_id: int, dependent_id: int | None) -> tuple[bool, dic
     return dependent_id is not None, params
 
 
-def duplicate_claim_count(session: Session, claim: Claim, treatment: date) -> int:
-    """Earlier claims of the same patient, provider, treatment day and total."""
-    if claim.received_on is None:
-        return 0
-    with_dependent, params = _patient_params(claim.member_id, claim.dependent_id)
-    return session.connection().execute(_duplicate_claim_statement(with_dependent), {
-        **params, "claim_id": claim.id, "received_on": claim.received_on,
-        "provider_id": claim.provider_id, "treatment": treatment,
-        "total_claimed": claim.total_claimed,
-    }).scalar_one()
-
-
-def duplicate_receipts(session: Session, claim: Claim, numbers: set[str]) -> set[str]:
-    """Which of ``numbers`` an earlier claim at the same provider already carried."""
-    if not numbers or claim.received_on is None:
-        return set()
-    params = {f"number{n}": number for n, number in enumerate(sorted(numbers))}
-    return set(session.connection().execute(_duplicate_receipts_statement(len(numbers)), {
-        **params, "claim_id": claim.id, "received_on": claim.received_on,
-        "provider_id": claim.provider_id,
-    }).scalars())
-
-
 def chronic_used(session: Session, request_id: int, claim_id: int | None, month_start: date,
                  next_month: date) -> Decimal:
     used = session.connection().execute(_chronic_used_statement(), {
@@ -170,3 +149,72 @@ def limits_used(
     rows = connection.execute(_usage_statement(with_dependent), params).all()
     critical = connection.execute(_critical_statement(with_dependent), params).scalar_one()
     return ({category_id: Decimal(total or 0) for category_id, total in rows}, bool(critical))
+
+
+@dataclass(frozen=True)
+class ClaimHistory:
+    """What a claim's adjudication needs to know about the patient's other claims."""
+
+    duplicate_claims: int
+    duplicate_receipts: frozenset[str]
+    used: dict[int, Decimal]  # approved this benefit year, per benefit category id
+    critical_illness: bool  # a live claim of the year is flagged
+
+
+_KEY = sa.String(64)
+
+
+def _kind(name: str):
+    return sa.literal_column(f"'{name}'", sa.String)
+
+
+@cache
+def _history_statement(with_dependent: bool, receipts: int, received: bool) -> sa.CompoundSelect:
+    nothing = sa.cast(sa.null(), _KEY)
+    parts = [
+        sa.select(_kind("used"), sa.cast(_item.benefit_category_id, _KEY),
+                  sa.cast(sa.func.sum(_item.approved_amount), MONEY))
+        .join_from(ClaimItem.__table__, Claim.__table__, _item.claim_id == _claim.id)
+        .where(_in_year(with_dependent), _claim.status.in_(DECIDED_PAYABLE))
+        .group_by(_item.benefit_category_id),
+        sa.select(_kind("critical"), nothing, sa.cast(sa.func.count(_claim.id), MONEY)).where(
+            _in_year(with_dependent), _claim.critical_illness.is_(True),
+            _claim.status.not_in(DEAD)),
+    ]
+    if received:
+        duplicate = _duplicate_claim_statement(with_dependent)
+        parts.append(sa.select(_kind("claim"), nothing, sa.cast(sa.func.count(_claim.id), MONEY))
+                     .where(*duplicate.whereclause.clauses))
+        if receipts:
+            numbers = _duplicate_receipts_statement(receipts)
+            parts.append(sa.select(_kind("receipt"), sa.cast(_item.receipt_number, _KEY),
+                                   sa.cast(sa.null(), MONEY))
+                         .where(*numbers.whereclause.clauses))
+    return sa.union_all(*parts)
+
+
+def claim_history(session: Session, claim: Claim, treatment: date, receipt_numbers: set[str],
+                  year: tuple[date, date]) -> ClaimHistory:
+    """Duplicates, limits used and the critical-illness flag for ``claim``, in one statement."""
+    with_dependent, params = _patient_params(claim.member_id, claim.dependent_id)
+    received = claim.received_on is not None
+    numbers = sorted(receipt_numbers) if received else []
+    params.update({f"number{n}": number for n, number in enumerate(numbers)})
+    params.update(
+        claim_id=claim.id, except_claim_id=claim.id, year_start=year[0], year_end=year[1],
+        received_on=claim.received_on, provider_id=claim.provider_id, treatment=treatment,
+        total_claimed=claim.total_claimed,
+    )
+    statement = _history_statement(with_dependent, len(numbers), received)
+    duplicates, receipts, used, critical = 0, set(), {}, False
+    for kind, key, value in session.connection().execute(statement, params):
+        if kind == "used":
+            if key is not None:  # unlisted lines count in no category
+                used[int(key)] = Decimal(value or 0)
+        elif kind == "critical":
+            critical = bool(value)
+        elif kind == "claim":
+            duplicates = int(value or 0)
+        else:
+            receipts.add(key)
+    return ClaimHistory(duplicates, frozenset(receipts), used, critical)
