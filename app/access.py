@@ -26,19 +26,30 @@ from app.models import (
     ChronicRequest,
     Claim,
     ClaimItem,
+    ClaimNote,
     Dependent,
     Member,
     MembershipType,
+    Notification,
     Provider,
     ProviderRateOverride,
+    ReviewerSetting,
     ScaleItem,
 )
-from app.security import ROLE_COMMITTEE, ROLE_MEMBER
+from app.security import ROLE_COMMITTEE, ROLE_FINANCE, ROLE_MEMBER
 
 # Reference data every role may read.
 SHARED_MODELS: set[type] = {
     MembershipType, BenefitCategory, ScaleItem, Provider, ProviderRateOverride,
 }
+
+
+def _visible_notes(member_id: int) -> Any:
+    return sa.select(ClaimNote.id).where(
+        ClaimNote.visible_to_member.is_(True),
+        ClaimNote.claim_id.in_(sa.select(Claim.id).where(Claim.member_id == member_id)),
+    )
+
 
 # How a model's rows belong to a member: a function of the member id giving a WHERE clause.
 MEMBER_SCOPES: dict[type, Callable[[int], Any]] = {
@@ -57,6 +68,15 @@ MEMBER_SCOPES: dict[type, Callable[[int], Any]] = {
         Attachment.chronic_request_id.in_(
             sa.select(ChronicRequest.id).where(ChronicRequest.member_id == member_id)
         ),
+        Attachment.claim_note_id.in_(_visible_notes(member_id)),
+    ),
+    # Only the notes the committee marked visible to him, on his own claims; never internal ones.
+    ClaimNote: lambda member_id: ClaimNote.id.in_(_visible_notes(member_id)),
+    # Checklists, their answers and review templates are the committee's: left out on purpose,
+    # so a member sees none of them.
+    # Only notifications addressed to his own login (never a role's shared inbox).
+    Notification: lambda member_id: Notification.recipient_user_id.in_(
+        sa.select(Member.user_id).where(Member.id == member_id)
     ),
 }
 
@@ -64,11 +84,23 @@ MEMBER_SCOPES: dict[type, Callable[[int], Any]] = {
 CLAIM_AUDIT_RESOURCES = ("claim", "claimitem", "attachment", "claimnote", "reviewchecklist",
                          "appeal")
 
+
+
+def _inbox(role: str) -> Callable[[Any], Any]:
+    """A staff login's notifications: his own and his role's shared inbox."""
+    return lambda user: sa.or_(Notification.recipient_user_id == user.id,
+                               Notification.recipient_role == role)
+
+
 # Staff roles that see only part of a model: role -> model -> clause given the user.
 STAFF_SCOPES: dict[str, dict[type, Callable[[Any], Any]]] = {
     ROLE_COMMITTEE: {
         AuditEvent: lambda user: AuditEvent.resource_type.in_(CLAIM_AUDIT_RESOURCES),
+        Notification: _inbox(ROLE_COMMITTEE),
+        # A reviewer sees his own settings; Admin maintains everyone's.
+        ReviewerSetting: lambda user: ReviewerSetting.user_id == user.id,
     },
+    ROLE_FINANCE: {Notification: _inbox(ROLE_FINANCE)},
 }
 
 RESTRICTED_ROLES = {ROLE_MEMBER}

@@ -5,9 +5,11 @@ screens without their file download route. Plugged in by app.security.ClaimdeskS
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
+import sqlalchemy as sa
 from flask import (
     Flask,
     abort,
@@ -39,6 +41,7 @@ TOO_MANY_ATTEMPTS_MESSAGE = "Too many login attempts. Try again in a minute."
 IDLE_TIMEOUT_MESSAGE = "You were logged out after {minutes} minutes without activity."
 LAST_SEEN = "_claimdesk_last_seen"
 NO_DOWNLOAD = {"download"}
+MAX_PAGE_ARG = 10**6  # a page number or page size beyond any list of the fund
 
 
 def locked_message() -> str:
@@ -110,6 +113,46 @@ class SafeModelViewMixin:
         # FAB turns GET deletes and actions back on with FAB_ALLOW_GET_UNSAFE_MUTATIONS or
         # without CSRFProtect; here they are never allowed.
         return request.method != "GET"
+
+    def _refuse_malformed_list_args(self) -> None:
+        """FAB reads ``_flt_<n>_<column>``, ``page_<view>`` and ``psize_<view>`` unchecked (and
+        with these very patterns): a filter number the column does not have, or a page that is
+        no number, was a server error. They answer 400."""
+        filters = self._filters._all_filters  # what FAB's add_filter_index indexes into
+        for arg in request.args:
+            found = re.findall(r"_flt_(\d)_(.*)", arg)
+            if found:
+                index, column = int(found[0][0]), found[0][1]
+                if column in filters and index >= len(filters[column]):
+                    abort(400)
+            if re.findall("page_(.*)", arg) or re.findall("psize_(.*)", arg):
+                number = request.args.get(arg, "")
+                smallest = 1 if "psize_" in arg else 0
+                if not (number.isascii() and number.isdigit()
+                        and smallest <= int(number) <= MAX_PAGE_ARG):
+                    abort(400)
+
+    def _listing(self, render: Any, *args: Any, **kwargs: Any) -> Any:
+        self._refuse_malformed_list_args()
+        try:
+            return render(*args, **kwargs)
+        except sa.exc.DataError:
+            # FAB hands a filter value the column's type cannot hold (a boolean "x", an amount
+            # "abc") to the database as it came; PostgreSQL refuses it.
+            self.datamodel.session.rollback()
+            abort(400)
+
+    def _list(self, **kwargs: Any) -> Any:
+        return self._listing(super()._list, **kwargs)
+
+    def _show(self, pk: Any) -> Any:
+        return self._listing(super()._show, pk)  # the page's related lists
+
+    def _add(self) -> Any:
+        return self._listing(super()._add)
+
+    def _edit(self, pk: Any) -> Any:
+        return self._listing(super()._edit, pk)
 
     @expose("/delete/<pk>", methods=["POST"])
     @has_access

@@ -72,5 +72,16 @@ def expire_chronic_command() -> None:
     click.echo(f"{len(expired)} chronic request(s) expired.")
 
 
+@claimdesk.command("sla-tick")
+def sla_tick_command() -> None:
+    """Bring every claim's SLA status up to now; flag new breaches and notify the Committee
+    once per breach (safe to run every minute, and to run again)."""
+    from app.extensions import db
+    from app.services.sla_tick import sla_tick
+
+    for line in sla_tick(db.session).lines():
+        click.echo(line)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(claimdesk)

@@ -12,6 +12,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.api.balance import MemberBalanceApi
     from app.api.chronic import ChronicRequestApi
     from app.api.claims import ClaimApi, ClaimItemApi
+    from app.api.dashboard import DashboardApi
     from app.api.errors import register_error_handlers
     from app.api.fund import (
         BenefitCategoryApi,
@@ -20,13 +21,18 @@ def register_views(appbuilder: AppBuilder) -> None:
         ScaleItemApi,
         SettingApi,
     )
+    from app.api.meetings import CommitteeMeetingApi
     from app.api.members import DependentApi, MemberApi
+    from app.api.notes import ClaimNoteApi
+    from app.api.review import ChecklistAnswerApi, ChecklistItemApi, ReviewTemplateApi
+    from app.api.reviewers import NotificationApi, ReviewerSettingApi
     from app.views.attachments import AttachmentView
     from app.views.audit import AuditEventView
     from app.views.chronic import ChronicMedicineView, ChronicRequestView
     from app.views.chronic_actions import ChronicTransitionView
     from app.views.claim_actions import ClaimTransitionView
     from app.views.claims import ClaimItemView, ClaimView
+    from app.views.dashboard import DashboardView
     from app.views.dependent_actions import DependentTransitionView
     from app.views.fund import (
         BenefitCategoryView,
@@ -38,13 +44,28 @@ def register_views(appbuilder: AppBuilder) -> None:
     )
     from app.views.health import health_blueprint
     from app.views.lookup import LOOKUP_VIEWS
+    from app.views.meeting_sitting import MeetingSittingView
+    from app.views.meetings import CommitteeMeetingView, MeetingTransitionView
     from app.views.member_accounts import MemberView
     from app.views.member_home import MemberHomeView
     from app.views.members import DependentView
+    from app.views.notes import ClaimNoteView, FollowUpView
+    from app.views.notifications import NotificationView
+    from app.views.review import ChecklistAnswerView, ChecklistItemView, ReviewTemplateView
+    from app.views.reviewers import MyQueueView, ReviewerSettingView, TrusteeReviewView
 
+    # The committee's dashboard (Admin, Committee, Auditor), first in their menu
+    appbuilder.add_view(DashboardView, "Dashboard", icon="fa-chart-pie")
     # Claims
     appbuilder.add_view(ClaimView, "Claims", icon="fa-file-medical", category="Claims")
     appbuilder.add_view(ClaimItemView, "Claim items", icon="fa-list", category="Claims")
+    # The reviewer's own open claims by SLA urgency; second appeals for the trustees (Admin)
+    appbuilder.add_view(MyQueueView, "My queue", icon="fa-inbox", category="Claims")
+    appbuilder.add_view(TrusteeReviewView, "Trustee review", icon="fa-balance-scale",
+                        category="Claims")
+    # Unread first: the menu opens the list filtered on unread (the filter can be removed)
+    appbuilder.add_view(NotificationView, "Notifications", icon="fa-bell", category="Claims",
+                        href="/notifications/list/?_flt_0_unread=y")
     appbuilder.add_view_no_menu(ClaimTransitionView)  # the claim's transition forms
     appbuilder.add_view(
         ChronicRequestView, "Chronic requests", icon="fa-heartbeat", category="Claims"
@@ -52,6 +73,16 @@ def register_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view_no_menu(ChronicMedicineView)
     appbuilder.add_view_no_menu(ChronicTransitionView)  # decisions on chronic requests
     appbuilder.add_view_no_menu(AttachmentView)  # uploads, downloads, removal of files
+    # The review's working papers: notes, the reviewer's own follow-ups, checklist answers
+    appbuilder.add_view(ClaimNoteView, "Notes on claims", icon="fa-sticky-note",
+                        category="Claims")
+    appbuilder.add_view(FollowUpView, "My follow-ups due", icon="fa-bell", category="Claims")
+    appbuilder.add_view_no_menu(ChecklistAnswerView)  # the checklist form of the claim's page
+    # The committee's meetings: attendance, the agenda of decisions to ratify, the minutes
+    appbuilder.add_view(CommitteeMeetingView, "Committee meetings", icon="fa-gavel",
+                        category="Claims")
+    appbuilder.add_view_no_menu(MeetingTransitionView)  # open, close
+    appbuilder.add_view_no_menu(MeetingSittingView)  # attendance, agenda, minutes
     # Members
     # Its name differs from its category's: a member's menu shows the category, not the list.
     appbuilder.add_view(MemberView, "Member records", icon="fa-users", category="Members")
@@ -68,6 +99,11 @@ def register_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(ProviderView, "Providers", icon="fa-hospital", category="Fund")
     appbuilder.add_view_no_menu(ProviderRateOverrideView)
     appbuilder.add_view(SettingView, "Settings", icon="fa-cog", category="Fund")
+    appbuilder.add_view(ReviewerSettingView, "Reviewers", icon="fa-user-check", category="Fund")
+    appbuilder.add_view(ChecklistItemView, "Review checklists", icon="fa-tasks",
+                        category="Fund")
+    appbuilder.add_view(ReviewTemplateView, "Review templates", icon="fa-paste",
+                        category="Fund")
     # Audit
     appbuilder.add_view(AuditEventView, "Audit trail", icon="fa-shield-alt", category="Audit")
     # The member's own: his home page with his balance, his profile and password
@@ -94,6 +130,14 @@ def register_views(appbuilder: AppBuilder) -> None:
         AuditEventApi,
         AttachmentApi,
         MemberBalanceApi,
+        ClaimNoteApi,
+        ChecklistItemApi,
+        ChecklistAnswerApi,
+        ReviewTemplateApi,
+        CommitteeMeetingApi,
+        DashboardApi,
+        ReviewerSettingApi,
+        NotificationApi,
     ):
         appbuilder.add_api(api)
 

@@ -82,6 +82,21 @@ PAYMENT_BATCH = "PaymentBatch"
 PAYMENT = "Payment"
 AUDIT_EVENT = "AuditEvent"
 MEMBER_HOME = "MemberHome"  # the member's own home page with his benefit balance
+# The committee's review aids that Admin configures: checklist items per claim type, and the
+# canned texts that fill rejections, information requests and notes.
+CHECKLIST_ITEM = "ChecklistItem"
+REVIEW_TEMPLATE = "ReviewTemplate"
+# "My follow-ups due": the notes a committee member asked himself to come back to.
+FOLLOW_UPS = "FollowUps"
+# The committee's dashboard (charts and their tables): the roles that oversee the fund's work.
+DASHBOARD = "Dashboard"
+# Assignment and the SLA clock: reviewers' settings (Admin's; a reviewer reads his own), a
+# reviewer's own queue, the second appeals awaiting the trustees (Admin's), and in-app
+# notifications (each login reads his own and his role's, app.access).
+REVIEWER_SETTING = "ReviewerSetting"
+REVIEW_QUEUE = "ReviewQueue"
+TRUSTEE_REVIEW = "TrusteeReview"
+NOTIFICATION = "Notification"
 
 REFERENCE_DATA = (MEMBERSHIP_TYPE, BENEFIT_CATEGORY, SCALE_ITEM, PROVIDER)
 R = frozenset({READ})
@@ -112,6 +127,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), RW),
         **_each((PAYMENT_BATCH, PAYMENT), R),
         AUDIT_EVENT: R_EXPORT,
+        DASHBOARD: R,
+        **_each((CHECKLIST_ITEM, REVIEW_TEMPLATE), RWD),
+        FOLLOW_UPS: RW,
+        REVIEWER_SETTING: RWD,
+        **_each((REVIEW_QUEUE, TRUSTEE_REVIEW), R),
+        NOTIFICATION: RW,  # w: mark as read
     },
     ROLE_COMMITTEE: {
         **_each(REFERENCE_DATA, R),
@@ -122,6 +143,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), RW),
         **_each((PAYMENT_BATCH, PAYMENT), R),
         AUDIT_EVENT: R,
+        DASHBOARD: R,
+        **_each((CHECKLIST_ITEM, REVIEW_TEMPLATE), R),
+        FOLLOW_UPS: RW,
+        **_each((REVIEWER_SETTING, REVIEW_QUEUE), R),
+        NOTIFICATION: RW,
     },
     ROLE_FINANCE: {
         **_each(REFERENCE_DATA, R),
@@ -130,6 +156,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         CLAIM: RT,  # the transition service lets Finance only mark claims paid
         **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), R),
         **_each((PAYMENT_BATCH, PAYMENT), RWT),
+        **_each((CHECKLIST_ITEM, REVIEW_TEMPLATE), R),
     },
     ROLE_AUDITOR: {
         **_each(REFERENCE_DATA, R),
@@ -138,6 +165,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), R),
         **_each((PAYMENT_BATCH, PAYMENT), R),
         AUDIT_EVENT: R_EXPORT,
+        DASHBOARD: R,  # read-only over everything, the fund's figures too
+        **_each((CHECKLIST_ITEM, REVIEW_TEMPLATE), R),
+        **_each((REVIEWER_SETTING, NOTIFICATION), R),
     },
     ROLE_MEMBER: {
         **_each(REFERENCE_DATA, R),

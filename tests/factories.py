@@ -192,3 +192,38 @@ def chronic_request(of: Member, patient: Dependent | None = None, **kw):
     db.session.add(r)
     db.session.flush()
     return r
+
+
+def checklist(claim_type: str = "outpatient",
+              items: tuple[tuple[str, bool], ...] = (("Original receipts attached", True),
+                                                     ("Claim within 90 days of treatment", True),
+                                                     ("Referral letter attached", False)),
+              ) -> list:
+    """A claim type's review checklist: (text, mandatory) items in this order."""
+    from app.models import ChecklistItem
+
+    rows = [ChecklistItem(claim_type=claim_type, text=text, mandatory=mandatory,
+                          position=position)
+            for position, (text, mandatory) in enumerate(items, start=1)]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def review_template(name: str, kind: str = "rejection", text: str | None = None, **kw):
+    from app.models import ReviewTemplate
+
+    template = ReviewTemplate(name=name, kind=kind, text=text or f"{name}: the fund's text.",
+                              **kw)
+    db.session.add(template)
+    db.session.flush()
+    return template
+
+
+def note(on: Claim, author: str = "committee1", body: str = "Called the provider.", **kw):
+    from app.models import ClaimNote
+
+    n = ClaimNote(claim=on, author_id=user_id(author), body=body, **kw)
+    db.session.add(n)
+    db.session.flush()
+    return n

@@ -23,7 +23,7 @@ from app.models import Attachment
 from app.services import attachments as service
 from app.views.attachments import serve
 
-OWNER_FIELDS = ("claim", "claim_item", "chronic_request")
+OWNER_FIELDS = ("claim", "claim_item", "chronic_request", "claim_note")
 _MESSAGE = {"type": "object", "required": ["message"], "properties": {"message": {
     "type": "string"}}}
 _ID = {"type": "integer", "format": "int64", "minimum": 1}
@@ -32,7 +32,8 @@ _ID = {"type": "integer", "format": "int64", "minimum": 1}
 def _owner_ids() -> dict[str, int | None]:
     if request.mimetype != "multipart/form-data":
         raise BadBody("Send the files as multipart/form-data: the owner's id in a field "
-                      "(claim, claim_item or chronic_request) and each file in a field 'file'.")
+                      "(claim, claim_item, chronic_request or claim_note) and each file in a "
+                      "field 'file'.")
     ids: dict[str, int | None] = {}
     for field in OWNER_FIELDS:
         text = request.form.get(field)
@@ -44,8 +45,8 @@ def _owner_ids() -> dict[str, int | None]:
             raise BadBody({field: ["Give the id of a record (a whole number)."]})
         ids[f"{field}_id"] = value
     if not any(ids.values()):
-        raise BadBody({"claim": ["Name the claim, claim item or chronic request the files "
-                                 "belong to."]})
+        raise BadBody({"claim": ["Name the claim, claim item, chronic request or note the "
+                                 "files belong to."]})
     return ids
 
 
@@ -64,10 +65,11 @@ class AttachmentApi(ClaimdeskModelRestApi):
     }
     add_columns = edit_columns = ["original_name"]  # unused: no JSON writes
     list_columns = ["id", "claim.id", "claim.claim_number", "claim_item.id",
-                    "chronic_request.id", "original_name", "content_type", "size", "sha256",
-                    "uploaded_by.id", "uploaded_at", "flagged_duplicate"]
+                    "chronic_request.id", "claim_note.id", "original_name", "content_type",
+                    "size", "sha256", "uploaded_by.id", "uploaded_at", "flagged_duplicate"]
     show_columns = list_columns
-    search_columns = ["claim", "claim_item", "chronic_request", "content_type", "original_name"]
+    search_columns = ["claim", "claim_item", "chronic_request", "claim_note", "content_type",
+                      "original_name"]
     order_columns = ["id", "original_name", "content_type", "size", "uploaded_at"]
     base_order = ("id", "asc")
 
@@ -118,7 +120,7 @@ class AttachmentApi(ClaimdeskModelRestApi):
 
 def _upload_operation(api: AttachmentApi) -> dict[str, Any]:
     return {
-        "summary": "Attach files to a claim, a claim item or a chronic request",
+        "summary": "Attach files to a claim, a claim item, a chronic request or a note",
         "description": "multipart/form-data with the owner's id and one or more files. Each "
         "file's type is detected from its content (PDF, JPEG, PNG, WebP, HEIC/HEIF; the name's "
         "extension must match); images are re-encoded without metadata, HEIC stored as JPEG; "
@@ -133,6 +135,8 @@ def _upload_operation(api: AttachmentApi) -> dict[str, Any]:
                 "claim_item": {**_ID, "description": "One of the claim's items: the file is "
                                "its receipt."},
                 "chronic_request": {**_ID, "description": "The chronic request's id."},
+                "claim_note": {**_ID, "description": "A note on a claim (the fund's staff "
+                               "only)."},
                 "file": {"type": "array", "items": {"type": "string", "format": "binary"}},
             },
         }}}},

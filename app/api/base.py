@@ -31,6 +31,7 @@ from flask_appbuilder.const import (
     API_SHOW_COLUMNS_RIS_KEY,
     API_SHOW_TITLE_RIS_KEY,
 )
+from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import permission_name, protect
 from marshmallow import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
@@ -50,10 +51,22 @@ from app.api.writes import answers_bad_input, integrity_failure, json_body, pars
 from app.security import MODEL_METHOD_PERMISSIONS
 from app.services.changes import change_refusal
 from app.services.errors import ValidationFailed
+from app.services.lookup import offered_clause
 from app.services.records import delete_refusal_reason
 
 log = logging.getLogger(__name__)
 M = ModelRestApi  # FAB's response-merging functions, reused as they are
+
+
+class OfferedFilter(BaseFilter):
+    """Only the records a pick list offers (e.g. active dependents as patients)."""
+
+    name = "Offered"
+    arg_name = "offered"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        clause = offered_clause(self.model)
+        return query if clause is None else query.where(clause)
 
 
 class ClaimdeskModelRestApi(ModelRestApi):
@@ -75,8 +88,9 @@ class ClaimdeskModelRestApi(ModelRestApi):
     # --- set-up -------------------------------------------------------------------------------
     def _init_properties(self) -> None:
         super()._init_properties()
-        # The values _info offers for a relationship obey the same row rule as everything else.
-        scope = member_scope_base_filters()
+        # The values _info offers for a relationship obey the same row rule as everything else,
+        # and are what the forms' pick lists offer (app.services.lookup).
+        scope = [*member_scope_base_filters(), ["id", OfferedFilter, None]]
         for attr, columns in (("add_query_rel_fields", self.add_columns),
                               ("edit_query_rel_fields", self.edit_columns)):
             rel_fields = {k: list(v) for k, v in getattr(self, attr).items()}

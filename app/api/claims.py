@@ -38,19 +38,25 @@ class ClaimApi(ClaimdeskModelRestApi):
     edit_columns = add_columns[1:]
     list_columns = ["id", "claim_number", "member.id", "member.member_number", "dependent.id",
                     "claim_type", "provider.id", "provider.name", "treatment_date",
-                    "received_on", "status", "priority", "sla_status", *AMOUNTS, "version"]
+                    "received_on", "status", "priority", "sla_status", *AMOUNTS,
+                    "awaiting_ratification", "version"]
     show_columns = [*list_columns, "first_visit_date", "admission_date", "discharge_date",
                     "treated_abroad", "return_date", "admission_notified_at", "diagnosis",
                     "icd10_code", "excluded_cause", "chronic_request.id",
                     "statutory_rebate_per_day", "other_insurance_benefit", "hospital_discount",
                     "critical_illness", "declaration_accepted_at", "declaration_source",
                     "submitted_at", "assigned_reviewer.id", "sla_due_at", "reason_codes",
+                    "ratified_at", "ratified_meeting.id",
+                    "assignment_flagged", "sla_breached_at", "payment_due_at",
+                    "payment_breached_at",
                     "created_at", "updated_at"]
     search_columns = ["claim_number", "member", "dependent", "provider", "claim_type", "status",
                       "priority", "sla_status", "treatment_date", "received_on",
-                      "total_claimed", "critical_illness"]
+                      "total_claimed", "critical_illness", "awaiting_ratification",
+                      "sla_due_at", "payment_due_at", "assignment_flagged"]
     order_columns = ["id", "claim_number", "claim_type", "treatment_date", "received_on",
-                     "status", "priority", *AMOUNTS]
+                     "status", "priority", *AMOUNTS, "sla_status", "sla_due_at",
+                     "payment_due_at"]
     base_order = ("id", "desc")
     record_rules = (claim_errors,)
     # A member's claim is received when he submits it; only the claims officer backdates it.

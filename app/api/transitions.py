@@ -42,8 +42,9 @@ def _param_fields() -> dict[str, fields.Field]:
         "reason": fields.String(
             validate=[validate.Length(max=MAX_REASON_LENGTH), no_nul],
             metadata={"description": "The written reason: required for request_info, "
-                      "answer_info, override_line, reject, appeal and trustee_decision; "
-                      "optional for approve and withdraw."}),
+                      "answer_info, override_line, reject, appeal, trustee_decision and "
+                      "send_back; "
+                      "optional for approve, withdraw and reassign."}),
         "reason_codes": fields.List(
             fields.String(validate=validate.OneOf(sorted(REASON_TEXTS))),
             validate=validate.Length(max=len(REASON_TEXTS)),
@@ -52,9 +53,18 @@ def _param_fields() -> dict[str, fields.Field]:
             strict=True, validate=validate.Range(min=1, max=ID_MAX),
             metadata={"description": "override_line: the id of one of the claim's items."}),
         "amount": DecimalText(14, 2),
+        "template_id": fields.Integer(
+            strict=True, validate=validate.Range(min=1, max=ID_MAX),
+            metadata={"description": "request_info, reject: the id of a review template of the "
+                      "kind information request or rejection; its text is the reason when no "
+                      "reason is written."}),
         "decision": fields.String(
             validate=validate.OneOf(["approved", "rejected"]),
             metadata={"description": "trustee_decision: the trustees' final decision."}),
+        "reviewer_id": fields.Integer(
+            strict=True, validate=validate.Range(min=1, max=ID_MAX),
+            metadata={"description": "reassign: the user id of the committee reviewer to "
+                      "assign (active, within his capacity, not in conflict with the claim)."}),
     }
 
 
@@ -62,15 +72,17 @@ def _param_fields() -> dict[str, fields.Field]:
 ACTION_PARAMS: dict[str, tuple[str, ...]] = {
     "submit": ("declaration", "received_on", "paper"),
     "start_review": (),
-    "request_info": ("reason",),
+    "request_info": ("reason", "template_id"),
     "answer_info": ("reason",),
     "override_line": ("item_id", "amount", "reason"),
     "recommend": (),
     "approve": ("reason",),
-    "reject": ("reason", "reason_codes"),
+    "reject": ("reason", "reason_codes", "template_id"),
     "withdraw": ("reason",),
     "appeal": ("reason",),
     "trustee_decision": ("decision", "reason"),
+    "send_back": ("reason",),
+    "reassign": ("reviewer_id", "reason"),
 }
 # A line override names one claim's item: it has no meaning for many claims at once.
 BULK_ACTIONS = tuple(action for action in ACTION_PARAMS if action != "override_line")

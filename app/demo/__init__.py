@@ -14,6 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app, g
 
+from app.demo.checklists import load_review_aids
 from app.demo.claims import Actors, build_claims
 from app.demo.decisions import approve_chronic_requests, decide_claims, recommend_submitted
 from app.demo.logins import (
@@ -23,8 +24,10 @@ from app.demo.logins import (
     link_member_logins,
     user_id,
 )
+from app.demo.meetings import hold_meetings
 from app.demo.members import build_households
 from app.demo.reference import load_reference_data
+from app.demo.workload import DEMO_REVIEWERS, ensure_reviewer_settings, share_out
 from app.extensions import db
 from app.models import Member
 from app.security import ROLES
@@ -42,6 +45,8 @@ class DemoResult:
 
     reference_records: int = 0
     settings: int = 0
+    checklist_items: int = 0
+    review_templates: int = 0
     logins: int = 0
     members: int = 0
     dependents: int = 0
@@ -50,6 +55,9 @@ class DemoResult:
     linked_logins: int = 0
     approved_chronic_requests: int = 0
     decided_claims: int = 0
+    meetings: int = 0
+    reviewer_settings: int = 0
+    assigned_claims: int = 0
 
     def lines(self) -> list[str]:
         return [f"{name.replace('_', ' ')}: {count} added" for name, count in vars(self).items()]
@@ -70,9 +78,12 @@ def load_demo(today: date | None = None) -> DemoResult:
         ref = load_reference_data()
         result.reference_records = ref.added
         result.settings = len(ensure_settings())
+        result.checklist_items, result.review_templates = load_review_aids()
         rng = random.Random(SEED)
         households = build_households(rng, ref, today)
         result.logins = len(ensure_demo_logins(households))
+        result.reviewer_settings = ensure_reviewer_settings(
+            {username: user_id(username) for username in DEMO_REVIEWERS})
         g.user = current_app.appbuilder.sm.find_user(username="admin")
         actors = Actors(
             claims_officer_id=user_id(CLAIMS_OFFICER),
@@ -118,4 +129,7 @@ def load_demo(today: date | None = None) -> DemoResult:
     db.session.expunge_all()
     g.user = current_app.appbuilder.sm.find_user(username="admin")
     result.decided_claims = decide_claims(submitted, SEED + 1)
+    result.meetings = hold_meetings(today)
+    # The open claims shared out among the reviewers, every clock brought up to now.
+    result.assigned_claims = share_out(submitted)
     return result

@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from app.demo.checklists import answer_checklist
 from app.extensions import db
 from app.models import ChronicRequest, Claim, Member
 from app.services.adjudication import reasons as rc
@@ -120,6 +121,8 @@ def _take(claim_id: int, fate: str, rng: random.Random) -> str:
     if fate == "submitted":
         return "submitted"
     claim = perform(claim_id, "start_review", first)
+    # A decision needs the mandatory checklist answered; a review still going on has half of it.
+    answer_checklist(claim_id, first, complete=fate not in ("info_requested", "under_review"))
     if fate == "reject":
         codes = [c for c in rc.split_codes(claim.reason_codes) if c in rc.ELIGIBILITY_CODES]
         reason = REJECTION_REASONS.get(codes[0]) if codes else None

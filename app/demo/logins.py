@@ -26,6 +26,9 @@ STAFF_LOGINS = (
     ("admin", ROLE_ADMIN, "Grace", "Wairimu"),
     ("committee1", ROLE_COMMITTEE, "Joseph", "Otieno"),
     ("committee2", ROLE_COMMITTEE, "Fatuma", "Hassan"),
+    # Four committee members make the by-laws' quorum at the demo's meetings.
+    ("committee3", ROLE_COMMITTEE, "Wanjiku", "Mwangi"),
+    ("committee4", ROLE_COMMITTEE, "Kamau", "Njoroge"),
     ("finance", ROLE_FINANCE, "Peter", "Mwangi"),
     ("auditor", ROLE_AUDITOR, "Esther", "Chebet"),
 )

@@ -1,4 +1,5 @@
-"""Files kept with a claim (receipts, reports) or a chronic request (the doctor's evidence).
+"""Files kept with a claim (receipts, reports), a chronic request (the doctor's evidence) or a
+note on a claim (a letter the committee received).
 
 The row holds what the fund knows about the file; the bytes live in the storage backend
 (app.services.storage) under a random key, never under a name a client chose.
@@ -16,14 +17,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.models.base import utcnow
 from app.models.chronic import ChronicRequest
 from app.models.claim import Claim, ClaimItem
+from app.models.note import ClaimNote
 
 
 class Attachment(Model):
     __tablename__ = "attachment"
     __table_args__ = (
-        # A file belongs to exactly one record: a claim (maybe one of its items) or a request.
+        # A file belongs to exactly one record: a claim (maybe one of its items), a request or a
+        # note. A note's file is not the claim's: the member sees it only with a visible note.
         sa.CheckConstraint(
-            "(claim_id IS NULL) <> (chronic_request_id IS NULL)", name="ck_attachment_owner"
+            "(CASE WHEN claim_id IS NULL THEN 0 ELSE 1 END) "
+            "+ (CASE WHEN chronic_request_id IS NULL THEN 0 ELSE 1 END) "
+            "+ (CASE WHEN claim_note_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="ck_attachment_owner",
         ),
         sa.CheckConstraint(
             "claim_item_id IS NULL OR claim_id IS NOT NULL", name="ck_attachment_item_claim"
@@ -32,6 +38,7 @@ class Attachment(Model):
         # The same file twice on one record is a duplicate; the database settles races.
         sa.UniqueConstraint("claim_id", "sha256", name="uq_attachment_claim_file"),
         sa.UniqueConstraint("chronic_request_id", "sha256", name="uq_attachment_request_file"),
+        sa.UniqueConstraint("claim_note_id", "sha256", name="uq_attachment_note_file"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +50,8 @@ class Attachment(Model):
         sa.ForeignKey("chronic_request.id"), index=True
     )
     chronic_request: Mapped[ChronicRequest | None] = relationship()
+    claim_note_id: Mapped[int | None] = mapped_column(sa.ForeignKey("claim_note.id"), index=True)
+    claim_note: Mapped[ClaimNote | None] = relationship()
     # Sanitised: no path parts or control characters; shown and offered as the download name.
     original_name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     # Detected from the content as stored (a HEIC photo is stored as JPEG).

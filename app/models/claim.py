@@ -43,6 +43,7 @@ class Claim(TimestampMixin, Model):
             name="ck_claim_deductions",
         ),
         sa.Index("ix_claim_status_submitted", "status", "submitted_at"),
+        sa.Index("ix_claim_sla_clock", "status", "sla_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,6 +101,16 @@ class Claim(TimestampMixin, Model):
     assigned_reviewer: Mapped[User | None] = relationship(foreign_keys=[assigned_reviewer_id])
     sla_due_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     sla_status: Mapped[str | None] = mapped_column(enum_column("sla_status", SLA_STATUSES))
+    # The SLA clocks (app.services.sla): the decision's breach, the clock stopped while the
+    # member is asked for information, the payment's promise once decided and its breach.
+    sla_breached_at: Mapped[datetime | None] = mapped_column(sa.DateTime, index=True)
+    sla_paused_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    payment_due_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    payment_breached_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    # Nobody was free to review it when it came in (app.services.assignment).
+    assignment_flagged: Mapped[bool] = mapped_column(
+        sa.Boolean, nullable=False, default=False, index=True
+    )
     # Totals are derived from the items (see app.services.claims), never typed in.
     total_claimed: Mapped[Decimal] = mapped_column(MONEY, nullable=False, default=ZERO)
     total_eligible: Mapped[Decimal] = mapped_column(MONEY, nullable=False, default=ZERO)
@@ -123,6 +134,14 @@ class Claim(TimestampMixin, Model):
     decision_reason: Mapped[str | None] = mapped_column(sa.Text)
     awaiting_ratification: Mapped[bool] = mapped_column(
         sa.Boolean, nullable=False, default=False, index=True
+    )
+    # When, and at which committee meeting, the decision was ratified (app.services.agenda).
+    ratified_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    ratified_meeting_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("committee_meeting.id"), index=True
+    )
+    ratified_meeting: Mapped["CommitteeMeeting | None"] = relationship(  # noqa: F821
+        foreign_keys=[ratified_meeting_id]
     )
     appeal_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     # The committee's open question to the member and his answer (info_requested).

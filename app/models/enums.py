@@ -28,3 +28,8 @@ SLA_STATUSES = ("on_track", "at_risk", "breached")
 DECLARATION_SOURCES = ("online", "paper")
 CHRONIC_STATUSES = ("pending", "approved", "rejected", "expired")
 SETTING_TYPES = ("int", "decimal", "bool", "text")
+MEETING_TYPES = ("monthly", "special")
+MEETING_STATUSES = ("draft", "open", "closed")
+# What a committee meeting did with a decision on its agenda; "pending" until it acts, and
+# "deferred" when the meeting closed without acting on it (the claim may go on a later agenda).
+AGENDA_OUTCOMES = ("pending", "ratified", "sent_back", "deferred")

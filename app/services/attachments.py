@@ -1,5 +1,6 @@
-"""Attachments: files accepted onto a claim (or one of its items) or a chronic request, served
-back to those who may see their owner, removed while the owner is still being prepared.
+"""Attachments: files accepted onto a claim (or one of its items), a chronic request or a note
+on a claim, served back to those who may see their owner, removed while the owner is still being
+prepared (a note's files are kept with the claim's record: staff add them, nobody removes them).
 
 Each function owns its transaction. The order of storing and recording is what keeps the store
 and the database in step: objects are stored first; a failed store writes no row; a failed
@@ -17,9 +18,9 @@ from flask import current_app
 
 from app.access import current_user, is_restricted, scope_query
 from app.extensions import db
-from app.models import Attachment, ChronicRequest, Claim, ClaimItem
+from app.models import Attachment, ChronicRequest, Claim, ClaimItem, ClaimNote
 from app.services.audit import record
-from app.services.errors import Conflict, DomainError, NotFound, ValidationFailed
+from app.services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from app.services.settings import get_setting
 from app.services.storage import FileStorage, new_key, storage, thumbnail_key
 from app.services.uploads import FileTooLarge, PreparedFile, prepare
@@ -43,29 +44,40 @@ class Upload:
 
 @dataclass(frozen=True)
 class Owner:
-    """The record files are attached to: a claim (maybe one of its items) or a request."""
+    """The record files are attached to: a claim (maybe one of its items), a request or a
+    note on a claim."""
 
     claim: Claim | None = None
     claim_item: ClaimItem | None = None
     chronic_request: ChronicRequest | None = None
+    claim_note: ClaimNote | None = None
 
     @property
     def label(self) -> str:
         if self.claim is not None:
             return f"claim {self.claim.claim_number}"
+        if self.claim_note is not None:
+            return f"note #{self.claim_note.id} on claim {self.claim_note.claim.claim_number}"
         return f"chronic request #{self.chronic_request.id}"  # type: ignore[union-attr]
 
     def clause(self) -> Any:
         if self.claim is not None:
             return Attachment.claim_id == self.claim.id
+        if self.claim_note is not None:
+            return Attachment.claim_note_id == self.claim_note.id
         return Attachment.chronic_request_id == self.chronic_request.id  # type: ignore[union-attr]
 
     def is_open(self) -> bool:
         if self.claim is not None:
             return self.claim.status in OPEN_CLAIM_STATUSES
+        if self.claim_note is not None:
+            return False  # part of the claim's record once written
         return self.chronic_request.status == OPEN_REQUEST_STATUS  # type: ignore[union-attr]
 
     def closed_message(self, doing: str) -> str:
+        if self.claim_note is not None:
+            return (f"Files of a note are kept with the claim's record: they cannot be {doing} "
+                    "by a member or removed.")
         if self.claim is not None:
             state = self.claim.status.replace("_", " ")
             return (f"Claim {self.claim.claim_number} is {state}: files can be {doing} only "
@@ -83,9 +95,17 @@ def _visible(model: type, record_id: Any, user: Any) -> Any:
 
 
 def find_owner(user: Any, *, claim_id: int | None = None, claim_item_id: int | None = None,
-               chronic_request_id: int | None = None) -> Owner:
+               chronic_request_id: int | None = None, claim_note_id: int | None = None) -> Owner:
     """The record named, if ``user`` may see it; NotFound otherwise (another member's record
     looks exactly like one that does not exist)."""
+    if claim_note_id is not None:
+        if any(i is not None for i in (claim_id, claim_item_id, chronic_request_id)):
+            raise ValidationFailed({"claim_note": "Attach to a note or to another record, not "
+                                                  "both."})
+        note = _visible(ClaimNote, claim_note_id, user)
+        if note is None:
+            raise NotFound("There is no such note.")
+        return Owner(claim_note=note)
     if chronic_request_id is not None:
         if claim_id is not None or claim_item_id is not None:
             raise ValidationFailed({"chronic_request": "Attach to a claim or to a chronic "
@@ -179,6 +199,8 @@ def attach(owner: Owner, uploads: Iterable[Upload], user: Any) -> list[Attachmen
     uploads = [u for u in uploads if u.filename]  # a browser sends a nameless part for none
     if not uploads:
         raise ValidationFailed({"files": "Choose at least one file."})
+    if is_restricted(user) and owner.claim_note is not None:
+        raise Forbidden("Only the fund's staff add files to a note.")
     if is_restricted(user) and not owner.is_open():
         raise Conflict(owner.closed_message("added"))
     prepared = _prepare_all(owner, uploads)
@@ -214,6 +236,7 @@ def _store(backend: FileStorage, owner: Owner, f: PreparedFile, user: Any,
         stored.append(thumb)
     return Attachment(
         claim=owner.claim, claim_item=owner.claim_item, chronic_request=owner.chronic_request,
+        claim_note=owner.claim_note,
         original_name=f.name, content_type=f.kind.content_type, size=f.size, sha256=f.sha256,
         storage_key=key, thumbnail_key=thumb, uploaded_by_id=getattr(user, "id", None),
         duplicate_of_id=_seen_on_other_members_claim(owner, f.sha256),
@@ -231,7 +254,8 @@ def _undo(backend: FileStorage, keys: list[str]) -> None:
 
 def _details(row: Attachment) -> dict[str, Any]:
     return {"claim_id": row.claim_id, "claim_item_id": row.claim_item_id,
-            "chronic_request_id": row.chronic_request_id, "name": row.original_name,
+            "chronic_request_id": row.chronic_request_id, "claim_note_id": row.claim_note_id,
+            "name": row.original_name,
             "content_type": row.content_type, "size": row.size, "sha256": row.sha256,
             "duplicate_of": row.duplicate_of_id}
 
@@ -266,6 +290,8 @@ def thumbnail(attachment_id: Any, user: Any) -> bytes:
 def owner_of(attachment: Attachment) -> Owner:
     if attachment.claim is not None:
         return Owner(claim=attachment.claim, claim_item=attachment.claim_item)
+    if attachment.claim_note is not None:
+        return Owner(claim_note=attachment.claim_note)
     return Owner(chronic_request=attachment.chronic_request)
 
 

@@ -12,8 +12,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.models import ChronicRequest, Claim, ClaimItem, Dependent, ScaleItem
-from app.services import chronic, dependents
+from app.models import (
+    AgendaItem,
+    ChronicRequest,
+    Claim,
+    ClaimItem,
+    CommitteeMeeting,
+    Dependent,
+    ScaleItem,
+)
+from app.services import chronic, dependents, meetings
 
 EDITABLE_CLAIM_STATUSES = ("draft", "info_requested")
 # A claim in these states has been decided: the scale rows its items used are history.
@@ -32,6 +40,8 @@ def change_refusal(item: Any, action: str, *, restricted: bool) -> str | None:
         return chronic.change_refusal(item, action)
     if isinstance(item, Dependent):
         return dependents.change_refusal(item, action, restricted=restricted)
+    if isinstance(item, (CommitteeMeeting, AgendaItem)):
+        return meetings.change_refusal(item, action)
     if isinstance(item, ScaleItem) and action != "add" and _used_by_decided_claim(item):
         return (f"Scale item {item.code} was used by a decided claim: end it (effective to) "
                 "and add a new row instead.")

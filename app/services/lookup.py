@@ -26,6 +26,8 @@ class LookupKind:
     label: Callable[[Any], str]
     # column that narrows the choice to one member's records (the patient follows the member)
     member_column: Any = None
+    # what a record must be to be offered at all
+    offered_only: Any = None
 
 
 def member_label(member: Member) -> str:
@@ -61,6 +63,9 @@ KINDS: dict[str, LookupKind] = {
         (Dependent.first_name, Dependent.id),
         dependent_label,
         member_column=Dependent.member_id,
+        # Claims and chronic requests are for people covered now (SPEC: PATIENT_NOT_COVERED):
+        # a dependent still pending confirmation, or removed, is no patient to choose.
+        offered_only=Dependent.status == "active",
     ),
     "claims": LookupKind(
         Claim, (Claim.claim_number,), (Claim.id.desc(),), claim_label, member_column=Claim.member_id
@@ -87,6 +92,15 @@ def label_of(obj: Any) -> str:
     return LABELS.get(type(obj), str)(obj)
 
 
+def offered_clause(model: type) -> Any | None:
+    """What a record of ``model`` must be to be offered as a choice at all (the REST _info
+    values too), or None when every record the user may see is a choice."""
+    for kind in KINDS.values():
+        if kind.model is model and kind.offered_only is not None:
+            return kind.offered_only
+    return None
+
+
 def lookup(kind_name: str, text: str = "", member_id: int | None = None) -> list[dict[str, Any]]:
     """Matches for ``text`` as Select2 wants them: [{"id": ..., "text": ...}]."""
     kind = KINDS[kind_name]
@@ -100,6 +114,8 @@ def lookup(kind_name: str, text: str = "", member_id: int | None = None) -> list
         )
     if kind.member_column is not None and member_id is not None:
         query = query.where(kind.member_column == member_id)
+    if kind.offered_only is not None:
+        query = query.where(kind.offered_only)
     query = scope_query(query, kind.model).order_by(*kind.order_by).limit(MAX_RESULTS)
     return [{"id": obj.id, "text": kind.label(obj)} for obj in db.session.scalars(query)]
 

@@ -70,7 +70,8 @@ def check_allowed(session: Session, workflow: Workflow, step: Step, record: Any,
     """Raise Forbidden or Conflict when ``actor`` may not take ``step`` on ``record`` now."""
     roles = role_names(actor)
     own_member = linked_member_id(session, actor)
-    is_owner = own_member is not None and own_member == record.member_id
+    # A record of no member (a committee meeting) has no owner.
+    is_owner = own_member is not None and own_member == getattr(record, "member_id", None)
     allowed = bool(roles & step.roles) or (step.by_owner and is_owner and ROLE_MEMBER in roles)
     if not allowed:
         raise Forbidden(f"You may not {step.label.lower()}: {workflow.describe(record)}.")

@@ -14,9 +14,12 @@ from app.extensions import db
 from app.models import (
     Attachment,
     BenefitCategory,
+    ChecklistAnswer,
+    ChecklistItem,
     ChronicRequest,
     Claim,
     ClaimItem,
+    ClaimNote,
     Dependent,
     Member,
     MembershipType,
@@ -48,7 +51,10 @@ REFERENCES: dict[type, list[tuple[Any, str, str]]] = {
         (Attachment.chronic_request_id, "attachment", "attachments"),
     ],
     # Files are removed one by one (their stored objects with them), never by a cascade.
-    Claim: [(Attachment.claim_id, "attachment", "attachments")],
+    Claim: [(Attachment.claim_id, "attachment", "attachments"),
+            (ClaimNote.claim_id, "note", "notes")],
+    # An answered item is retired (not active), so that its answers keep their question.
+    ChecklistItem: [(ChecklistAnswer.item_id, "answer", "answers")],
     ClaimItem: [(Attachment.claim_item_id, "attachment", "attachments")],
 }
 

@@ -32,12 +32,16 @@ SERVED_HEADERS = {
 def owner_page(owner: service.Owner) -> str:
     if owner.claim is not None:
         return url_for("ClaimView.show", pk=owner.claim.id)
+    if owner.claim_note is not None:
+        return url_for("ClaimNoteView.show", pk=owner.claim_note.id)
     return url_for("ChronicRequestView.show", pk=owner.chronic_request.id)  # type: ignore[union-attr]
 
 
 def upload_url(owner: service.Owner) -> str:
     if owner.claim is not None:
         return url_for("AttachmentView.claim_upload", pk=owner.claim.id)
+    if owner.claim_note is not None:
+        return url_for("AttachmentView.note_upload", pk=owner.claim_note.id)
     return url_for("AttachmentView.request_upload", pk=owner.chronic_request.id)  # type: ignore[union-attr]
 
 
@@ -96,6 +100,12 @@ class AttachmentView(BaseView):
     @permission_name(perms.WRITE)
     def request_upload(self, pk: int) -> Any:
         return self._upload(lambda: service.find_owner(g.user, chronic_request_id=pk))
+
+    @expose("/note/<int:pk>/upload", methods=["GET", "POST"])
+    @has_access
+    @permission_name(perms.WRITE)
+    def note_upload(self, pk: int) -> Any:
+        return self._upload(lambda: service.find_owner(g.user, claim_note_id=pk))
 
     @expose("/<int:pk>/download")
     @has_access

@@ -18,7 +18,7 @@ from app.views.chronic_actions import BULK_PERMISSIONS, ChronicBulkActions, Chro
 from app.views.common import FundModelView, money
 from app.views.fund import RECORD_COLUMNS, RECORD_LABELS
 from app.views.record_actions import StepButtonsWidget
-from app.views.widgets import DependentLookupWidget, LookupField, LookupWidget
+from app.views.widgets import DependentLookupWidget, LookupField, LookupWidget, own_member
 
 
 class ChronicMedicineView(FundModelView):
@@ -78,7 +78,8 @@ class ChronicRequestView(ChronicBulkActions, FundModelView):
     }
     add_form_extra_fields = {
         "member": LookupField(
-            "Member", Member, LookupWidget("/lookup/members/"), validators=[DataRequired()]
+            "Member", Member, LookupWidget("/lookup/members/"), validators=[DataRequired()],
+            default=own_member,
         ),
         "dependent": LookupField(
             "Patient", Dependent,

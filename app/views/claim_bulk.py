@@ -21,6 +21,9 @@ BULK_PERMISSIONS = {
     "bulk_recommend": REVIEW,
     "bulk_approve": REVIEW,
     "bulk_reject": REVIEW,
+    "bulk_request_info": REVIEW,
+    "bulk_add_to_agenda": REVIEW,
+    "bulk_reassign": REVIEW,
 }
 
 
@@ -51,3 +54,21 @@ class ClaimBulkActions:
         # The reason is asked once, on the form page, for every selected claim.
         ids = ",".join(str(i) for i in _ids(claims))
         return redirect(url_for("ClaimTransitionView.bulk", action="reject", ids=ids))
+
+    @action("bulk_request_info", "Request information", None, "fa-question", single=False)
+    def bulk_request_info(self, claims: Any) -> Any:
+        # The question is asked once, on the form page, for every selected claim.
+        ids = ",".join(str(i) for i in _ids(claims))
+        return redirect(url_for("ClaimTransitionView.bulk", action="request_info", ids=ids))
+
+    @action("bulk_reassign", "Reassign", None, "fa-user-friends", single=False)
+    def bulk_reassign(self, claims: Any) -> Any:
+        # The reviewer is chosen once, on the form page, for every selected claim.
+        ids = ",".join(str(i) for i in _ids(claims))
+        return redirect(url_for("ClaimTransitionView.bulk", action="reassign", ids=ids))
+
+    @action("bulk_add_to_agenda", "Put on a meeting's agenda", None, "fa-gavel", single=False)
+    def bulk_add_to_agenda(self, claims: Any) -> Any:
+        # The meeting is chosen on the next page (app.views.meeting_sitting).
+        ids = ",".join(str(i) for i in _ids(claims))
+        return redirect(url_for("MeetingSittingView.choose", ids=ids))

@@ -25,7 +25,10 @@ from app.views.claim_working import (
 )
 from app.views.common import FundModelView, money
 from app.views.fund import RECORD_LABELS
-from app.views.widgets import DependentLookupWidget, LookupField, LookupWidget
+from app.views.notes import NotesWidget
+from app.views.review import ClaimsWithChecklist, checklist_widget, percent
+from app.views.reviewers import SLA_LIST_COLUMNS, ReviewListWidget
+from app.views.widgets import DependentLookupWidget, LookupField, LookupWidget, own_member
 
 MONEY_COLUMNS = ("unit_cost", "claimed_amount", "eligible_amount", "approved_amount",
                  "statutory_rebate_per_day", "other_insurance_benefit", "hospital_discount",
@@ -96,7 +99,8 @@ def member_show_fieldsets(show_reviewer_names: bool) -> list[tuple[str, dict[str
 
 
 class ClaimView(ClaimBulkActions, FundModelView):
-    datamodel = SQLAInterface(Claim)
+    datamodel = ClaimsWithChecklist(Claim)
+    list_widget = ReviewListWidget
     class_permission_name = perms.CLAIM
     # A copy: the bulk actions are the "review" permission of this view only.
     method_permission_name = {**FundModelView.method_permission_name, **BULK_PERMISSIONS}
@@ -105,12 +109,15 @@ class ClaimView(ClaimBulkActions, FundModelView):
     show_template = "claims/show.html"
     list_columns = ["claim_number", "received_on", "member.member_number", "member.last_name",
                     "claim_type", "provider.name", "treatment_date", "status", "total_claimed",
-                    "total_approved", "awaiting_ratification"]
+                    "total_approved", "awaiting_ratification", "checklist_percent",
+                    *SLA_LIST_COLUMNS]
     order_columns = ["claim_number", "received_on", "claim_type", "treatment_date", "status",
-                     "total_claimed", "total_approved", "awaiting_ratification"]
+                     "total_claimed", "total_approved", "awaiting_ratification",
+                     "sla_status", "sla_due_at", "payment_due_at"]
     search_columns = ["claim_number", "claim_type", "status", "received_on", "treatment_date",
                       "priority", "sla_status", "total_claimed", "diagnosis", "icd10_code",
-                      "awaiting_ratification"]
+                      "awaiting_ratification", "sla_due_at", "payment_due_at",
+                      "assignment_flagged"]
     add_fieldsets = [
         ("Claim", {"fields": ["member", "dependent", "claim_type", "provider", "received_on"]}),
         ("Treatment", {"fields": TREATMENT}),
@@ -128,11 +135,14 @@ class ClaimView(ClaimBulkActions, FundModelView):
                                      "late_admission_notice", "recommended_outcome",
                                      "adjudicated_at"]}),
         ("Decision", {"fields": ["recommended_by", "recommended_at", "decided_by", "decided_at",
-                                 "decision_reason", "awaiting_ratification", "appeal_count"]}),
+                                 "decision_reason", "awaiting_ratification", "ratified_at",
+                                 "ratified_meeting", "appeal_count"]}),
         ("Information request", {"fields": ["info_request", "info_response"]}),
         ("Review", {"fields": ["submitted_at", "declaration_accepted_at", "declaration_source",
                                "assigned_reviewer", "sla_due_at", "sla_status", "excluded_cause",
-                               "critical_illness", "reason_codes"], "expanded": False}),
+                               "critical_illness", "reason_codes", "assignment_flagged",
+                               "sla_breached_at", "payment_due_at", "payment_breached_at"],
+                    "expanded": False}),
         ("Record", {"fields": ["version", "created_by", "created_at", "updated_at"],
                     "expanded": False}),
     ]
@@ -164,7 +174,12 @@ class ClaimView(ClaimBulkActions, FundModelView):
         "decided_by": "Decided by", "decided_at": "Decided at",
         "decision_reason": "Reason for the decision",
         "awaiting_ratification": "Awaiting ratification", "appeal_count": "Appeals",
+        "ratified_at": "Ratified at", "ratified_meeting": "Ratified at the meeting",
         "info_request": "Information requested", "info_response": "Member's answer",
+        "checklist_percent": "Checklist",
+        "assigned_reviewer.username": "Reviewer",
+        "assignment_flagged": "No reviewer was free", "sla_breached_at": "Decision date missed at",
+        "payment_due_at": "Payment due", "payment_breached_at": "Payment date missed at",
         **RECORD_LABELS,
     }
     description_columns = {
@@ -175,7 +190,8 @@ class ClaimView(ClaimBulkActions, FundModelView):
     }
     add_form_extra_fields = {
         "member": LookupField(
-            "Member", Member, LookupWidget("/lookup/members/"), validators=[DataRequired()]
+            "Member", Member, LookupWidget("/lookup/members/"), validators=[DataRequired()],
+            default=own_member,
         ),
         "dependent": LookupField(
             "Patient", Dependent,
@@ -196,6 +212,7 @@ class ClaimView(ClaimBulkActions, FundModelView):
     formatters_columns = {
         **{c: money for c in (*MONEY_COLUMNS, "statutory_rebate_total")},
         "awaiting_ratification": yes_no, "late_admission_notice": yes_no,
+        "checklist_percent": percent, "assignment_flagged": yes_no,
     }
 
     def pre_add(self, item: Any) -> None:
@@ -211,4 +228,6 @@ class ClaimView(ClaimBulkActions, FundModelView):
         widgets["transitions"] = TransitionButtonsWidget(item, g.user)
         widgets["processing_form"] = ProcessingFormWidget(item)
         widgets["attachments"] = AttachmentsWidget(Owner(claim=item), g.user)
+        widgets["checklist"] = checklist_widget(item, g.user)  # None for members
+        widgets["notes"] = NotesWidget(item, g.user)
         return widgets

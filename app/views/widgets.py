@@ -63,6 +63,18 @@ class DependentLookupWidget(Select2SlaveAJAXWidget):
         )
 
 
+def own_member() -> Any | None:
+    """A member keys in his own claims and requests: his record is the form's first choice
+    (the only one his pick list offers). Staff start from an empty choice."""
+    from app.access import current_user, is_restricted, member_id_of
+    from app.models import Member
+
+    user = current_user()
+    if user is None or not is_restricted(user):
+        return None
+    return find_visible(Member, member_id_of(user))
+
+
 class LookupField(AJAXSelectField):
     """A many-to-one pick list whose choice is loaded through the row rule (app.access)."""
 

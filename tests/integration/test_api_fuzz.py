@@ -15,13 +15,22 @@ from decimal import Decimal
 
 import pytest
 import schemathesis
+import sqlalchemy as sa
 from flask import current_app
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation.modes import GenerationMode
 
 from app.extensions import db
-from app.models import ChronicRequest, Claim, Setting
+from app.models import (
+    ChecklistItem,
+    ChronicRequest,
+    Claim,
+    CommitteeMeeting,
+    Notification,
+    ReviewerSetting,
+    Setting,
+)
 from app.services.attachments import Upload, attach, find_owner
 from tests import factories, hostile_files
 from tests.helpers import api_token
@@ -48,6 +57,14 @@ def seed_reference_data() -> None:
                                   doctor_name="Dr. Wanjiru", requested_monthly_amount=Decimal(
                                       "4500.00")))
     db.session.add(Setting(key="sla_decision_days", value="30", value_type="int"))
+    db.session.add(CommitteeMeeting(meeting_date=date.today(), meeting_type="monthly",
+                                    minutes="The committee met."))
+    factories.note(claim, follow_up_on=date.today(), tags="provider")
+    factories.checklist("outpatient")
+    factories.review_template("Late submission")
+    db.session.add(ReviewerSetting(user_id=factories.user_id("committee2"), capacity=10))
+    db.session.add(Notification(recipient_role="Committee", kind="sla_breached",
+                                message="Claim late", claim=claim))
     db.session.commit()
     admin = current_app.appbuilder.sm.find_user(username="admin")
     attach(find_owner(admin, claim_id=claim.id),
@@ -107,6 +124,39 @@ OPERATIONS = [
     ("GET", "/api/v1/auditevent/"),
     ("GET", "/api/v1/auditevent/{pk}"),
     ("GET", "/api/v1/auditevent/_info"),
+    # notes (kept: no DELETE), checklist items and review templates, checklist answers
+    *[(method, "/api/v1/claimnote/") for method in ("GET", "POST")],
+    *[(method, "/api/v1/claimnote/{pk}") for method in ("GET", "PUT")],
+    ("GET", "/api/v1/claimnote/_info"),
+    *[(method, f"/api/v1/{resource}/") for resource in ("checklistitem", "reviewtemplate")
+      for method in ("GET", "POST")],
+    *[(method, f"/api/v1/{resource}/{{pk}}") for resource in ("checklistitem", "reviewtemplate")
+      for method in ("GET", "PUT", "DELETE")],
+    *[("GET", f"/api/v1/{resource}/_info") for resource in ("checklistitem", "reviewtemplate")],
+    *[(method, "/api/v1/reviewchecklist/") for method in ("GET", "POST")],
+    *[(method, "/api/v1/reviewchecklist/{pk}") for method in ("GET", "PUT")],
+    ("GET", "/api/v1/reviewchecklist/_info"),
+    # committee meetings (no DELETE: meetings are kept), their steps, attendance, agenda, minutes
+    *[(method, "/api/v1/committeemeeting/") for method in ("GET", "POST")],
+    *[(method, "/api/v1/committeemeeting/{pk}") for method in ("GET", "PUT")],
+    ("GET", "/api/v1/committeemeeting/_info"),
+    ("POST", "/api/v1/committeemeeting/{pk}/transition"),
+    ("POST", "/api/v1/committeemeeting/{pk}/attendance"),
+    ("GET", "/api/v1/committeemeeting/{pk}/agenda"),
+    ("POST", "/api/v1/committeemeeting/{pk}/agenda"),
+    ("GET", "/api/v1/committeemeeting/{pk}/minutes"),
+    # reviewers' settings; notifications (read-only, but for marking one as read)
+    *[(method, "/api/v1/reviewersetting/") for method in ("GET", "POST")],
+    *[(method, "/api/v1/reviewersetting/{pk}") for method in ("GET", "PUT", "DELETE")],
+    ("GET", "/api/v1/reviewersetting/_info"),
+    ("GET", "/api/v1/notification/"),
+    ("GET", "/api/v1/notification/{pk}"),
+    ("GET", "/api/v1/notification/_info"),
+    ("POST", "/api/v1/notification/{pk}/read"),
+    # the dashboard's charts
+    *[("GET", f"/api/v1/dashboard/{chart}")
+      for chart in ("open_claims", "monthly", "sla", "decision_time", "categories",
+                    "top_claimants", "reviewers")],
 ]
 
 
@@ -138,6 +188,8 @@ def test_a_claims_lifecycle_answers_as_documented(app, api_schema, admin_documen
     steps = [{"action": "submit", "declaration": True, "received_on": date.today().isoformat()},
              {"action": "start_review"}, {"action": "recommend"}]
     for step in steps:
+        if step["action"] == "recommend":  # the seeded checklist is answered first
+            answer_checklist(app, api_schema, headers, claim_id)
         answer = transition.Case(path_parameters={"pk": claim_id}, headers=headers,
                                  body={**step, "version": version}).call_and_validate()
         assert answer.status_code == 200, answer.text
@@ -149,6 +201,58 @@ def test_a_claims_lifecycle_answers_as_documented(app, api_schema, admin_documen
     answer = working.Case(path_parameters={"pk": claim_id}, headers=headers).call_and_validate()
     assert answer.json()["result"]["status"] == "rejected"
     assert len(answer.json()["result"]["lines"]) == 2
+
+
+def answer_checklist(app, api_schema, headers, claim_id: int) -> None:
+    with app.app_context():
+        items = db.session.scalars(sa.select(ChecklistItem.id).order_by(ChecklistItem.id)).all()
+    post = api_schema["/api/v1/reviewchecklist/"]["POST"]
+    put = api_schema["/api/v1/reviewchecklist/{pk}"]["PUT"]
+    for item in items:
+        answer = post.Case(headers=headers, body={"claim": claim_id, "item": item,
+                                                  "answer": "yes"}).call_and_validate()
+        assert answer.status_code == 201, answer.text
+    answer = put.Case(path_parameters={"pk": answer.json()["id"]}, headers=headers,
+                      body={"answer": "not_applicable", "comment": "No referral needed"}
+                      ).call_and_validate()
+    assert answer.status_code == 200, answer.text
+
+
+def test_a_meetings_steps_answer_as_documented(app, api_schema, admin_document):
+    """Open a meeting, record its attendance, close it and fetch its minutes, each answer
+    checked against the document."""
+    with app.app_context():
+        meeting = db.session.query(CommitteeMeeting).one()
+        pk, version = meeting.id, meeting.version
+        committee = [current_app.appbuilder.sm.find_user(username=name).id
+                     for name in ("committee1", "committee2")]
+    headers = admin_document[1]
+    transition = api_schema["/api/v1/committeemeeting/{pk}/transition"]["POST"]
+    attendance = api_schema["/api/v1/committeemeeting/{pk}/attendance"]["POST"]
+    agenda = api_schema["/api/v1/committeemeeting/{pk}/agenda"]
+    answer = transition.Case(path_parameters={"pk": pk}, headers=headers,
+                             body={"action": "open", "version": version}).call_and_validate()
+    assert answer.status_code == 200, answer.text
+    answer = attendance.Case(path_parameters={"pk": pk}, headers=headers,
+                             body={"attendees": committee}).call_and_validate()
+    assert answer.status_code == 200, answer.text
+    answer = agenda["POST"].Case(path_parameters={"pk": pk}, headers=headers,
+                                 body={"action": "ratify", "ids": [1]}).call_and_validate()
+    assert answer.json()["refused"] == 1
+    version = stored_version(app, pk)
+    answer = transition.Case(path_parameters={"pk": pk}, headers=headers,
+                             body={"action": "close", "version": version}).call_and_validate()
+    assert answer.status_code == 200, answer.text
+    answer = agenda["GET"].Case(path_parameters={"pk": pk}, headers=headers).call_and_validate()
+    assert answer.json()["result"] == []
+    minutes = api_schema["/api/v1/committeemeeting/{pk}/minutes"]["GET"]
+    answer = minutes.Case(path_parameters={"pk": pk}, headers=headers).call_and_validate()
+    assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+
+
+def stored_version(app, pk: int) -> int:
+    with app.app_context():
+        return db.session.get(CommitteeMeeting, pk).version
 
 
 def test_the_document_lists_every_operation_fuzzed(app, api_headers):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask, url_for
+from pypdf import PdfReader
 
 from app import create_app
 from app.demo.logins import DEMO_LOGINS
@@ -25,15 +27,20 @@ from app.models import (
     BenefitCategory,
     ChronicRequest,
     Claim,
+    CommitteeMeeting,
     Dependent,
     Member,
     MembershipType,
+    Notification,
     Provider,
+    ReviewerSetting,
     ScaleItem,
     Setting,
 )
+from app.models.reviewer import OPEN_REVIEW
 from app.services.adjudication.loader import adjudicate_claim
 from app.services.calendar import fund_today
+from app.services.minutes import minutes_pdf
 from app.services.roles import sync_roles
 from app.services.settings import SETTINGS
 from app.services.validation import claim_errors, dependent_errors, member_errors
@@ -276,10 +283,13 @@ def test_decided_demo_claims_went_through_the_transitions(demo_ctx):
         assert all(a[3] == b[2] for a, b in zip(chain[:-1], chain[1:], strict=True)), claim
         assert chain[-1][3] == claim.status, claim
         if claim.status in ("approved", "partially_approved"):
-            signatures = [(action, actor) for action, actor, _, _ in chain[-2:]]
-            assert signatures == [
+            decision = [(action, actor) for action, actor, _, _ in chain
+                        if action != "claim.ratify"]
+            assert decision[-2:] == [
                 ("claim.recommend", "committee1"), ("claim.approve", "committee2")]
-            assert claim.decided_by.username == "committee2" and claim.awaiting_ratification
+            assert claim.decided_by.username == "committee2"
+            # Every decision awaits ratification until the demo's meeting ratifies it.
+            assert claim.awaiting_ratification is (claim.ratified_meeting_id is None)
         if claim.status == "rejected":
             assert claim.decision_reason and claim.reason_codes and claim.total_approved == 0
     trustees = next(c for c in moved if c.status == "trustee_review")
@@ -287,6 +297,28 @@ def test_decided_demo_claims_went_through_the_transitions(demo_ctx):
         "claim.appeal", "claim.start_review", "claim.reject", "claim.appeal"]
     appellants = {c.member.user.username for c in moved if c.appeal_count}
     assert appellants <= {"member1", "member2"} and appellants
+
+
+def test_the_demo_committee_met_ratified_and_planned_its_next_meeting(demo_ctx):
+    held, upcoming = db.session.scalars(
+        sa.select(CommitteeMeeting).order_by(CommitteeMeeting.meeting_date)).all()
+    assert (held.status, held.meeting_type, held.quorum, len(held.attendees)) == (
+        "closed", "special", 4, 4)
+    outcomes = Counter(item.outcome for item in held.agenda)
+    assert outcomes["ratified"] > 0 and outcomes["sent_back"] == 1
+    for item in held.agenda:
+        if item.outcome == "ratified":
+            assert item.claim.ratified_meeting_id == held.id
+            assert not item.claim.awaiting_ratification
+        else:
+            assert item.claim.status == "under_review" and item.outcome_reason
+    assert (upcoming.status, upcoming.meeting_type) == ("draft", "monthly")
+    assert upcoming.agenda and all(i.outcome == "pending" for i in upcoming.agenda)
+    assert all(i.claim.awaiting_ratification for i in upcoming.agenda)
+    _, pdf = minutes_pdf(db.session, held.id)
+    words = " ".join(" ".join(page.extract_text() for page in PdfReader(
+        io.BytesIO(pdf)).pages).split())
+    assert all(item.claim.claim_number in words for item in held.agenda)
 
 
 def test_decided_demo_claims_carry_the_amounts_the_engine_computes(demo_ctx):
@@ -320,6 +352,51 @@ def test_demo_chronic_claims_draw_on_the_approved_requests(demo_ctx):
         assert ("NO_CHRONIC_APPROVAL" in (claim.reason_codes or "")) is not approved, claim
     lines = [i for c in chronic for i in c.items]
     assert any("CHRONIC_CAP" in (i.reason_codes or "") for i in lines)
+
+
+def test_demo_checklists_follow_the_processing_form_and_decisions_answered_them(demo_ctx):
+    from app.models import ChecklistAnswer, ChecklistItem, ReviewTemplate
+    from app.services.checklists import unanswered_mandatory
+
+    items = db.session.scalars(sa.select(ChecklistItem)).all()
+    assert {i.claim_type for i in items} == {"outpatient", "inpatient", "chronic", "dental",
+                                             "optical"}
+    texts = {i.text for i in items}
+    assert "Statutory insurer (SHIF) rebate deducted for the days of admission" in texts
+    assert "Claim received within 90 days of the first visit" in texts
+    assert {t.kind for t in db.session.scalars(sa.select(ReviewTemplate))} == {
+        "rejection", "info_request", "note"}
+    decided = db.session.scalars(sa.select(Claim).where(Claim.decided_at.is_not(None))).all()
+    assert decided
+    for claim in decided:
+        assert unanswered_mandatory(db.session, claim) == [], claim
+    late = [c for c in decided if "LATE_SUBMISSION" in (c.reason_codes or "")]
+    assert late
+    for claim in late:  # the answers say what the processing form says
+        answers = db.session.scalars(sa.select(ChecklistAnswer).where(
+            ChecklistAnswer.claim_id == claim.id)).all()
+        assert any("90 days" in a.item.text and a.answer == "no" for a in answers), claim
+
+
+def test_the_demo_committee_has_queues_flagged_claims_and_clocks(demo_ctx):
+    settings = {s.user.username: s for s in db.session.scalars(sa.select(ReviewerSetting))}
+    assert set(settings) == {"committee1", "committee2", "committee3", "committee4"}
+    assert not settings["committee4"].active
+    open_claims = db.session.scalars(sa.select(Claim).where(Claim.status.in_(OPEN_REVIEW))).all()
+    queues = Counter(c.assigned_reviewer.username for c in open_claims if c.assigned_reviewer)
+    for username, setting in settings.items():
+        if setting.active:
+            assert 0 < queues[username] <= setting.capacity, username
+    flagged = [c for c in open_claims if c.assigned_reviewer is None]
+    assert flagged and all(c.assignment_flagged for c in flagged)
+    # Every open claim runs (or, asked for information, stopped) a clock, in every state.
+    assert all(c.sla_due_at and c.sla_status for c in open_claims)
+    assert {"on_track", "breached"} <= {c.sla_status for c in open_claims}
+    breached = [c for c in open_claims if c.sla_status == "breached"]
+    assert all(c.sla_breached_at for c in breached)
+    notified = set(db.session.scalars(sa.select(Notification.claim_id).where(
+        Notification.kind == "sla_breached")))
+    assert {c.id for c in breached} <= notified
 
 
 def test_a_second_run_adds_and_changes_nothing(demo_app):

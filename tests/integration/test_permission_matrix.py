@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -20,12 +21,18 @@ from app.extensions import db
 from app.models import (
     Attachment,
     AuditEvent,
+    ChecklistAnswer,
+    ChecklistItem,
     ChronicMedicine,
     ChronicRequest,
     Claim,
+    ClaimNote,
+    CommitteeMeeting,
     Dependent,
     Member,
+    Notification,
     ProviderRateOverride,
+    ReviewerSetting,
     Setting,
 )
 from app.services.attachments import Upload, attach, find_owner
@@ -68,6 +75,24 @@ SPEC = {
     # confirming a dependent: Committee and Admin (the member's own step is asking for removal)
     "dependent confirmation": dict(Admin="t", Committee="t"),
     "api documentation": {role: "r" for role in LOGINS},
+    # notes on claims (a member reads those marked visible on his claims), checklist answers,
+    # and what Admin configures for the review: checklist items and review templates
+    "claimnote": dict(Admin="rw", Committee="rw", Finance="r", Auditor="r", Member="r"),
+    "reviewchecklist": dict(Admin="rw", Committee="rw", Finance="r", Auditor="r"),
+    "checklistitem": dict(Admin="rwd", Committee="r", Finance="r", Auditor="r"),
+    "reviewtemplate": dict(Admin="rwd", Committee="r", Finance="r", Auditor="r"),
+    # "My follow-ups due": those who write notes
+    "follow ups": dict(Admin="rw", Committee="rw"),
+    # committee meetings: their record, steps, attendance, agenda and minutes
+    "committeemeeting": dict(Admin="rw", Committee="rw", Finance="r", Auditor="r"),
+    # the committee's dashboard: those who oversee the fund's work; Auditor reads everything
+    "dashboard": dict(Admin="r", Committee="r", Auditor="r"),
+    # reviewers' settings (a reviewer reads his own), a reviewer's queue, second appeals for
+    # the trustees, in-app notifications (w: mark read; each reads his own and his role's)
+    "reviewersetting": dict(Admin="rwd", Committee="r", Auditor="r"),
+    "review queue": dict(Admin="r", Committee="r"),
+    "trustee review": dict(Admin="r"),
+    "notification": dict(Admin="rw", Committee="rw", Auditor="r"),
 }
 
 # --- Routes: what each one does ---------------------------------------------------------------
@@ -92,6 +117,14 @@ VIEWS = {  # view (endpoint prefix) -> resource
     "UserDBModelView": "users", "RoleModelView": "roles", "UserGroupModelView": "groups",
     "PermissionModelView": "permissions", "ViewMenuModelView": "permissions",
     "PermissionViewModelView": "permissions",
+    "ClaimNoteView": "claimnote", "ClaimNoteApi": "claimnote", "FollowUpView": "follow ups",
+    "ChecklistItemView": "checklistitem", "ChecklistItemApi": "checklistitem",
+    "ReviewTemplateView": "reviewtemplate", "ReviewTemplateApi": "reviewtemplate",
+    "ChecklistAnswerApi": "reviewchecklist",
+    "CommitteeMeetingView": "committeemeeting", "CommitteeMeetingApi": "committeemeeting",
+    "ReviewerSettingView": "reviewersetting", "ReviewerSettingApi": "reviewersetting",
+    "MyQueueView": "review queue", "TrusteeReviewView": "trustee review",
+    "NotificationView": "notification", "NotificationApi": "notification",
 }
 METHODS = {  # a view's method -> verb
     "list": "r", "show": "r", "add": "w", "edit": "w", "delete": "d", "search": "r",
@@ -121,6 +154,25 @@ ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
     # the benefit balance: a member's own (app.access), any member's for those who read members
     "MemberBalanceApi.balance": ("member", "r"),
     "MemberHomeView.home": ("member home", "r"),
+    "NotificationApi.read": ("notification", "w"),  # mark one as read
+    # the dashboard page and the numbers of each of its charts
+    "DashboardView.index": ("dashboard", "r"),
+    **{f"DashboardApi.{chart}": ("dashboard", "r")
+       for chart in ("open_claims", "monthly", "sla", "decision_time", "categories",
+                     "top_claimants", "reviewers")},
+    # a committee meeting's steps (<action> "open"), attendance, agenda (<operation> "add")
+    # and minutes; the same over REST
+    "MeetingTransitionView.transition": ("committeemeeting", "w"),
+    "MeetingSittingView.attendance": ("committeemeeting", "w"),
+    "MeetingSittingView.agenda": ("committeemeeting", "w"),
+    "MeetingSittingView.send_back": ("committeemeeting", "w"),
+    "MeetingSittingView.choose": ("committeemeeting", "w"),
+    "MeetingSittingView.minutes": ("committeemeeting", "r"),
+    "CommitteeMeetingApi.transition": ("committeemeeting", "w"),
+    "CommitteeMeetingApi.attendance": ("committeemeeting", "w"),
+    "CommitteeMeetingApi.agenda": ("committeemeeting", "r"),
+    "CommitteeMeetingApi.agenda_step": ("committeemeeting", "w"),
+    "CommitteeMeetingApi.minutes": ("committeemeeting", "r"),
     # decisions on chronic requests, one (<action> "approve") or several
     "ChronicTransitionView.transition": ("chronicrequest", "t"),
     "ChronicTransitionView.bulk": ("chronicrequest", "v"),
@@ -138,6 +190,10 @@ ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
     "AttachmentView.download": ("attachment", "r"),
     "AttachmentView.thumbnail": ("attachment", "r"),
     "AttachmentView.remove": ("attachment", "w"),
+    "AttachmentView.note_upload": ("attachment", "w"),  # a member is refused by the service
+    # the claim page's checklist form, and answering over REST
+    "ChecklistAnswerView.answer": ("reviewchecklist", "w"),
+    "ChecklistAnswerApi.answer": ("reviewchecklist", "w"),
     "AttachmentApi.get_list": ("attachment", "r"),
     "AttachmentApi.get": ("attachment", "r"),
     "AttachmentApi.upload": ("attachment", "w"),
@@ -159,6 +215,11 @@ ACTIONS = {  # (view, action) -> (resource, verb)
     ("ClaimView", "bulk_recommend"): ("claim", "v"),
     ("ClaimView", "bulk_approve"): ("claim", "v"),
     ("ClaimView", "bulk_reject"): ("claim", "v"),
+    ("ClaimView", "bulk_request_info"): ("claim", "v"),
+    ("FollowUpView", "mark_done"): ("follow ups", "w"),
+    ("ClaimView", "bulk_add_to_agenda"): ("claim", "v"),
+    ("ClaimView", "bulk_reassign"): ("claim", "v"),
+    ("NotificationView", "mark_read"): ("notification", "w"),
     ("MemberView", "create_login"): ("member", "a"),
     ("ChronicRequestView", "bulk_approve"): ("chronicrequest", "v"),
     ("ChronicRequestView", "bulk_reject"): ("chronicrequest", "v"),
@@ -170,7 +231,9 @@ ACTIONS = {  # (view, action) -> (resource, verb)
 PK_MODELS = {"ClaimTransitionView": Claim, "AttachmentView": Attachment,
              "MemberBalanceApi": Member,
              "ChronicTransitionView": ChronicRequest, "DependentTransitionView": Dependent,
+             "MeetingTransitionView": CommitteeMeeting, "MeetingSittingView": CommitteeMeeting,
              "AttachmentView.claim_upload": Claim,
+             "AttachmentView.note_upload": ClaimNote, "ChecklistAnswerView": Claim,
              "AttachmentView.request_upload": ChronicRequest}
 URL_VALUES = {"version": "v1", "locale": "en", "filename": "css/claimdesk.css",
               "action": "submit", "ClaimTransitionView.bulk action": "reject",
@@ -178,6 +241,7 @@ URL_VALUES = {"version": "v1", "locale": "en", "filename": "css/claimdesk.css",
               "ChronicTransitionView.bulk action": "approve",
               "DependentTransitionView.transition action": "confirm",
               "DependentTransitionView.bulk action": "confirm",
+              "MeetingTransitionView.transition action": "open", "operation": "add",
               "appbuilder.static filename": "js/ab_actions.js"}
 
 
@@ -279,11 +343,23 @@ def seed_records() -> None:
     db.session.add(ChronicMedicine(request=request, name="Salbutamol", strength="100mcg"))
     db.session.flush()
     attach_receipt(claim.id)
+    # A note member1 may read (visible on his claim), an answered checklist item, a template
+    factories.note(claim, author="admin", visible_to_member=True)
+    item = factories.checklist("outpatient", (("Original receipts attached", True),))[0]
+    db.session.add(ChecklistAnswer(claim=claim, item=item, answer="yes",
+                                   answered_by_id=factories.user_id("committee1")))
+    db.session.add(ChecklistItem(claim_type="dental", text="Matrix probe: not answered"))
+    factories.review_template("Matrix probe")
     db.session.add(ProviderRateOverride(provider=factories.provider(), claim_type="outpatient",
                                         rate_percent=Decimal("100")))
     factories.scale_item()
     db.session.add(Setting(key="matrix_probe", value="1"))
+    db.session.add(CommitteeMeeting(meeting_date=date(2026, 5, 14), meeting_type="monthly"))
     db.session.add(AuditEvent(action="matrix_probe", resource_type="claim", resource_id="1"))
+    # committee1's own settings, and a notification in the Committee's inbox
+    db.session.add(ReviewerSetting(user_id=factories.user_id("committee1"), capacity=30))
+    db.session.add(Notification(recipient_role="Committee", kind="sla_breached",
+                                message="Matrix probe", claim=claim))
     sm = _sm()
     sm.add_user("matrix_probe", "Matrix", "Probe", "matrix@example.org",
                 sm.find_role("Member"), hashed_password="no login: a record to point at")

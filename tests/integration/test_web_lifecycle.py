@@ -107,7 +107,7 @@ def test_member_submits_and_two_committee_members_approve(fund, client_for):
         f"/claims/transition/{pk}/submit"))
     page = text(press(member, pk, "submit", {"declaration": "y"}))
     assert "claim CLM-" in page and "is now submitted" in page
-    assert buttons(first, pk) == {"start_review"}
+    assert buttons(first, pk) == {"start_review", "reassign"}
     press(first, pk, "start_review", page=f"/claims/show/{pk}")
     assert {"recommend", "approve", "reject", "request_info", "override_line"} <= buttons(
         first, pk)

@@ -66,3 +66,16 @@ def test_lookup_treats_wildcards_as_text(app, admin_client):
     assert [r["text"].split(" (")[0] for r in results] == ["Mater 100% Hospital"]
     assert admin_client.get("/lookup/providers/?q=%25").get_json()["results"] == [
         results[0]]
+
+
+def test_patient_list_offers_only_dependents_covered_now(app, admin_client):
+    with app.app_context():
+        mine = factories.member()
+        factories.dependent(mine, first_name="Imani")
+        factories.dependent(mine, first_name="Imara", status="pending")
+        factories.dependent(mine, first_name="Imelda", status="removed")
+        db.session.commit()
+        member_id = mine.id
+    names = [r["text"] for r in admin_client.get(
+        f"/lookup/dependents/?member={member_id}").get_json()["results"]]
+    assert [n.split()[0] for n in names] == ["Imani"]

@@ -18,10 +18,14 @@ from app.models.base import ZERO, utcnow
 from app.security import ROLE_MEMBER
 from app.services.adjudication import reasons as rc
 from app.services.adjudication.loader import adjudicate_claim
+from app.services.assignment import assign_reviewer, reassign
 from app.services.attachments import items_with_attachments
 from app.services.calendar import fund_today
+from app.services.checklists import require_complete_checklist
 from app.services.errors import Forbidden, ValidationFailed
 from app.services.lifecycle.rules import role_names
+from app.services.ratification import send_back
+from app.services.review_templates import fill_reason
 from app.services.settings import get_setting
 from app.services.validation import claim_errors, money_error
 
@@ -97,13 +101,16 @@ def submit(session: Session, claim: Claim, actor: Any, params: dict[str, Any]) -
     claim.status = "submitted"
     session.flush()  # totals and treatment date are derived on flush
     working = adjudicate_claim(session, claim)
-    return {"recommendation": working.outcome, "declaration": claim.declaration_source}
+    return {"recommendation": working.outcome, "declaration": claim.declaration_source,
+            **assign_reviewer(session, claim)}
 
 
 def start_review(session: Session, claim: Claim, actor: Any, params: dict[str, Any]) -> dict:
     if claim.status == "appealed" and actor.id in (claim.decided_by_id, claim.recommended_by_id):
         raise Forbidden("An appeal must be reviewed by someone who did not decide the claim.")
-    claim.assigned_reviewer_id = actor.id
+    if claim.assigned_reviewer_id is None:  # nobody was free: whoever starts takes it
+        claim.assigned_reviewer_id = actor.id
+        claim.assignment_flagged = False
     if claim.status == "appealed":
         claim.recommended_by_id = claim.recommended_at = None
         claim.awaiting_ratification = False
@@ -112,7 +119,8 @@ def start_review(session: Session, claim: Claim, actor: Any, params: dict[str, A
 
 
 def request_info(session: Session, claim: Claim, actor: Any, params: dict[str, Any]) -> dict:
-    claim.info_request = _reason(params, "what information is needed")
+    claim.info_request = _reason(fill_reason(session, params, "info_request"),
+                                 "what information is needed")
     claim.info_response = None
     claim.status = "info_requested"
     return {"reason": claim.info_request}
@@ -150,6 +158,7 @@ def override_line(session: Session, claim: Claim, actor: Any, params: dict[str, 
 
 
 def recommend(session: Session, claim: Claim, actor: Any, params: dict[str, Any]) -> dict:
+    require_complete_checklist(session, claim)
     _lock_patient_usage(session, claim)
     working = adjudicate_claim(session, claim)
     claim.recommended_by_id = actor.id
@@ -164,6 +173,7 @@ def approve(session: Session, claim: Claim, actor: Any, params: dict[str, Any]) 
         )
     if claim.recommended_by_id == actor.id:
         raise Forbidden("The second signature must come from a different committee member.")
+    require_complete_checklist(session, claim)
     _lock_patient_usage(session, claim)
     working = adjudicate_claim(session, claim)  # limits may have moved since the recommendation
     _decide(claim, actor, working.outcome, params.get("reason"))
@@ -171,7 +181,8 @@ def approve(session: Session, claim: Claim, actor: Any, params: dict[str, Any]) 
 
 
 def reject(session: Session, claim: Claim, actor: Any, params: dict[str, Any]) -> dict:
-    reason = _reason(params)
+    require_complete_checklist(session, claim)
+    reason = _reason(fill_reason(session, params, "rejection"))
     codes = [c for c in params.get("reason_codes") or [] if c]
     unknown = [c for c in codes if c not in rc.REASON_TEXTS]
     if unknown:
@@ -207,7 +218,10 @@ def appeal(session: Session, claim: Claim, actor: Any, params: dict[str, Any]) -
     # First appeal: back to the committee; second: to the trustees.
     claim.status = "appealed" if claim.appeal_count == 1 else "trustee_review"
     claim.awaiting_ratification = False
-    return {"appeal": claim.appeal_count, "reason": reason}
+    # A first appeal goes to a reviewer who neither recommended nor decided the claim.
+    routed = (assign_reviewer(session, claim, (claim.decided_by_id, claim.recommended_by_id))
+              if claim.status == "appealed" else {})
+    return {"appeal": claim.appeal_count, "reason": reason, **routed}
 
 
 def trustee_decision(session: Session, claim: Claim, actor: Any, params: dict[str, Any]) -> dict:
@@ -218,6 +232,7 @@ def trustee_decision(session: Session, claim: Claim, actor: Any, params: dict[st
     claim.appeal_count = max(claim.appeal_count, 2)  # final: no appeal after the trustees
     if decision == "rejected":
         return reject(session, claim, actor, {"reason": reason})
+    require_complete_checklist(session, claim)
     _lock_patient_usage(session, claim)
     working = adjudicate_claim(session, claim)
     _decide(claim, actor, working.outcome, reason)
@@ -236,4 +251,6 @@ ACTIONS: dict[str, Callable[[Session, Claim, Any, dict[str, Any]], dict]] = {
     "withdraw": withdraw,
     "appeal": appeal,
     "trustee_decision": trustee_decision,
+    "send_back": send_back,  # at a committee meeting with quorum
+    "reassign": reassign,  # another reviewer (app.services.assignment)
 }

@@ -24,6 +24,7 @@ from app.access import scope_query
 from app.extensions import db
 from app.models import Claim
 from app.services.adjudication.reference import reference_snapshot
+from app.services.checklists import checklist_snapshot
 from app.services.errors import DomainError, NotFound
 from app.services.lifecycle.rules import actor_snapshot
 from app.services.lifecycle.service import (
@@ -53,7 +54,8 @@ def perform_bulk(
     outcomes = []
     # One rule set for the run: settings, categories, provider rates and the actor's roles and
     # linked member are read once; each claim is still checked in its own transaction.
-    with reference_snapshot(), _kept_across_commits(session):
+    # The checklists too: items once per claim type, the run's answers in a few queries.
+    with reference_snapshot(), checklist_snapshot(pending), _kept_across_commits(session):
         actor = actor_snapshot(session, actor)
         while pending:
             chunk = [pending.popleft() for _ in range(min(CHUNK, len(pending)))]

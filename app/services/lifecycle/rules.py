@@ -25,6 +25,8 @@ class Transition:
     by_owner: bool = False
     # Refused to a reviewer linked to the claim (he or his dependent is member or patient).
     conflict_checked: bool = True
+    # Only for a decision still awaiting ratification (app.services.ratification).
+    needs_ratification: bool = False
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -46,6 +48,11 @@ TRANSITIONS: dict[str, Transition] = {
                    by_owner=True, conflict_checked=False),
         Transition("trustee_decision", "Record the trustees' decision", ("trustee_review",),
                    frozenset({ROLE_ADMIN})),
+        Transition("send_back", "Send back to review",
+                   ("approved", "partially_approved", "rejected"), OFFICERS,
+                   needs_ratification=True),
+        Transition("reassign", "Reassign", ("submitted", "under_review", "info_requested",
+                                            "appealed"), OFFICERS),
     )
 }
 
@@ -106,6 +113,9 @@ def check_allowed(session: Session, transition: Transition, claim: Claim, actor:
             f"Claim {claim.claim_number} is {claim.status.replace('_', ' ')}: "
             f"it cannot be {_past(transition)} now."
         )
+    if transition.needs_ratification and not claim.awaiting_ratification:
+        raise Conflict(f"Claim {claim.claim_number} is not awaiting ratification: it cannot be "
+                       f"{_past(transition)} now.")
 
 
 def check_version(claim: Claim, version: int | None) -> None:
@@ -129,4 +139,6 @@ def _past(transition: Transition) -> str:
         "withdraw": "withdrawn",
         "appeal": "appealed",
         "trustee_decision": "decided by the trustees",
+        "send_back": "sent back to review",
+        "reassign": "reassigned",
     }[transition.name]

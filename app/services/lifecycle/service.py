@@ -28,6 +28,7 @@ from app.services.lifecycle.rules import (
     check_allowed,
     check_version,
 )
+from app.services.sla import refresh_claim
 
 # Transitions that run the engine: they read the claim's items, member and patient, loaded
 # with the claim in two queries instead of one lazy load each.
@@ -108,6 +109,7 @@ def apply_transition(
     check_allowed(session, transition, claim, actor)
     before = claim.status
     details = ACTIONS[transition.name](session, claim, actor, params)
+    refresh_claim(claim, before)  # the SLA clocks follow the move (reads no database)
     audit.record(
         session,
         f"claim.{transition.name}",

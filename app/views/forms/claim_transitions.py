@@ -35,6 +35,7 @@ from app.models import Claim
 from app.security import ROLE_MEMBER
 from app.services.adjudication.reasons import REASON_TEXTS, reason_text
 from app.services.lifecycle.rules import role_names
+from app.views.template_picker import TemplatePickerField
 
 STALE_PAGE = "This page is out of date: reload the claim and try again."
 DECLARATION = (
@@ -75,8 +76,13 @@ class ReasonForm(TransitionForm):
 
 
 class RequestInfoForm(ReasonForm):
-    reason = _reason("Information needed",
+    # The text is required by the service, which takes the template's when none is written.
+    template = TemplatePickerField("info_request", fills="reason")
+    reason = _reason("Information needed", required=False,
                      description="The member sees this and answers it on the claim's page.")
+
+    def params(self) -> dict[str, Any]:
+        return {"reason": self.reason.data, "template_id": self.template.data}
 
 
 class AnswerInfoForm(ReasonForm):
@@ -85,6 +91,12 @@ class AnswerInfoForm(ReasonForm):
 
 class AppealForm(ReasonForm):
     reason = _reason("Grounds of the appeal")
+
+
+class SendBackForm(ReasonForm):
+    reason = _reason("Why the committee sends it back",
+                     description="Kept in the meeting's minutes; the decision is cleared and "
+                     "the claim is reviewed again.")
 
 
 class WithdrawForm(ReasonForm):
@@ -131,6 +143,8 @@ def reason_code_choices() -> list[tuple[str, str]]:
 
 
 class RejectForm(ReasonForm):
+    template = TemplatePickerField("rejection", fills="reason")
+    reason = _reason("Reason", required=False)
     reason_codes = SelectMultipleField("Reason codes", widget=Select2ManyWidget(),
                                        validators=[Optional()])
 
@@ -139,7 +153,8 @@ class RejectForm(ReasonForm):
         self.reason_codes.choices = reason_code_choices()
 
     def params(self) -> dict[str, Any]:
-        return {"reason": self.reason.data, "reason_codes": list(self.reason_codes.data or [])}
+        return {"reason": self.reason.data, "reason_codes": list(self.reason_codes.data or []),
+                "template_id": self.template.data}
 
 
 class TrusteeDecisionForm(ReasonForm):
@@ -162,8 +177,54 @@ class BulkForm(TransitionForm):
         return parse_ids(self.ids.data)
 
 
-class BulkRejectForm(BulkForm, RejectForm):
-    reason = _reason("Reason", description="The same reason is recorded on every claim.")
+class _TextOrTemplate:
+    """A bulk run asks once for every claim: a missing text is said here, not per claim."""
+
+    missing_text = "Write a reason."
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[misc]
+        if valid and not (self.reason.data or "").strip() and self.template.data is None:
+            self.reason.errors = [*self.reason.errors, self.missing_text]
+            return False
+        return valid
+
+
+class BulkRejectForm(_TextOrTemplate, BulkForm, RejectForm):
+    reason = _reason("Reason", required=False,
+                     description="The same reason is recorded on every claim.")
+
+
+class BulkRequestInfoForm(_TextOrTemplate, BulkForm, RequestInfoForm):
+    missing_text = "Write what information is needed."
+    reason = _reason("Information needed", required=False,
+                     description="The same request goes to every claim's member.")
+
+
+def reviewer_choices() -> list[tuple[int, str]]:
+    """Every committee reviewer with his open claims and capacity, to choose from."""
+    from app.extensions import db
+    from app.services.reviewers import reviewers
+
+    return [(reviewer.user_id, reviewer.label) for reviewer in reviewers(db.session)]
+
+
+class ReassignForm(TransitionForm):
+    reviewer_id = SelectField("Reviewer", coerce=int, widget=Select2Widget(),
+                              validators=[InputRequired(message="Choose the reviewer to assign.")])
+    reason = _reason("Reason (optional)", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reviewer_id.choices = reviewer_choices()
+
+    def params(self) -> dict[str, Any]:
+        return {"reviewer_id": self.reviewer_id.data, "reason": self.reason.data}
+
+
+class BulkReassignForm(BulkForm, ReassignForm):
+    reason = _reason("Reason (optional)", required=False,
+                     description="The same reason is recorded on every claim.")
 
 
 def parse_ids(text: str | None) -> list[int]:
@@ -180,10 +241,14 @@ FORMS: dict[str, type[TransitionForm]] = {
     "withdraw": WithdrawForm,
     "appeal": AppealForm,
     "trustee_decision": TrusteeDecisionForm,
+    "send_back": SendBackForm,
+    "reassign": ReassignForm,
 }
 # The transitions offered for many claims at once, from the claims list.
-BULK_ACTIONS = ("start_review", "recommend", "approve", "reject")
-BULK_FORMS: dict[str, type[BulkForm]] = {"reject": BulkRejectForm}
+BULK_ACTIONS = ("start_review", "recommend", "approve", "reject", "request_info", "reassign")
+BULK_FORMS: dict[str, type[BulkForm]] = {"reject": BulkRejectForm,
+                                         "request_info": BulkRequestInfoForm,
+                                         "reassign": BulkReassignForm}
 # Transitions that ask nothing: a button on the claim's page posts them directly.
 WITHOUT_INPUT = frozenset({"start_review", "recommend", "approve"})
 
