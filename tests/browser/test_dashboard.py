@@ -23,6 +23,9 @@ def test_a_committee_member_reads_the_charts_and_their_tables(fund, browser_as):
     page: Page = browser_as("committee1")
     page.get_by_role("link", name="Dashboard").first.click()
     expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+    # The page's scripts draw the charts after the heading shows: wait until every one is drawn.
+    page.wait_for_function("""() => window.Chart && Array.from(
+        document.querySelectorAll('canvas[data-chart]')).every(c => window.Chart.getChart(c))""")
 
     drawn = page.evaluate("""() => Array.from(document.querySelectorAll('canvas[data-chart]'))
         .map(c => [c.dataset.chart, window.Chart.getChart(c) ? window.Chart.getChart(c).config.type
