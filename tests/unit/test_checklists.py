@@ -121,7 +121,7 @@ def test_answers_record_who_and_when_and_an_unchanged_answer_keeps_them(fund):
     assert (changed.answer, changed.comment) == ("no", "Copies only")
     assert changed.answered_by_id == factories.user_id("committee2")
     events = db.session.scalars(sa.select(AuditEvent).where(
-        AuditEvent.action == "reviewchecklist.answer")).all()
+        AuditEvent.action == "reviewchecklist.answer").order_by(AuditEvent.id)).all()
     assert len(events) == 2  # the unchanged answer wrote none
     assert '"Original receipts attached": "no"' in events[-1].details
     answer(claim, [ninety_days])
