@@ -102,3 +102,21 @@ def tiny_png() -> bytes:
     header = struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", zlib.compress(pixels)) + chunk(b"IEND", b""))
+
+
+def chart_table(page: Page, chart: str) -> dict[str, dict[str, str]]:
+    """The table of a dashboard chart, opened as a reader opens it ("Show the numbers as a
+    table"), as {row heading: {column heading: text}}, body and footer rows in their order."""
+    section = page.locator(f"#chart-{chart}")
+    table = section.locator("table")
+    if not table.is_visible():
+        section.get_by_text("Show the numbers as a table").click()
+    expect(table).to_be_visible()
+    headings = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    rows: dict[str, dict[str, str]] = {}
+    for row in table.locator("tbody tr, tfoot tr").all():
+        cells = [c.strip() for c in row.locator("th, td").all_inner_texts()]
+        # A row spanning the table ("No approved claims ...") has no columns to name.
+        rows[cells[0]] = (dict(zip(headings[1:], cells[1:], strict=True))
+                          if len(cells) == len(headings) else {})
+    return rows
