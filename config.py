@@ -115,7 +115,9 @@ REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 PERMANENT_SESSION_LIFETIME = timedelta(minutes=SESSION_IDLE_MINUTES)
-SESSION_REFRESH_EACH_REQUEST = True
+# Write the session cookie only when the session changed (app.auth.enforce_idle_timeout: a
+# response rewriting it unchanged could undo a newer one, e.g. a logout).
+SESSION_REFRESH_EACH_REQUEST = False
 LOCKOUT_MAX_FAILURES = env_int("LOCKOUT_MAX_FAILURES", 5)
 LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)
 # Flask-Limiter storage: process memory only suits one process; production sets redis://.

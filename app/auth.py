@@ -40,6 +40,8 @@ LOCKED_MESSAGE = (
 TOO_MANY_ATTEMPTS_MESSAGE = "Too many login attempts. Try again in a minute."
 IDLE_TIMEOUT_MESSAGE = "You were logged out after {minutes} minutes without activity."
 LAST_SEEN = "_claimdesk_last_seen"
+# The idle clock's step: the stamp, and with it the cookie, is renewed at most this often.
+LAST_SEEN_STEP_SECONDS = 60
 NO_DOWNLOAD = {"download"}
 MAX_PAGE_ARG = 10**6  # a page number or page size beyond any list of the fund
 
@@ -234,13 +236,28 @@ class ClaimdeskSessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 
+def is_static_request() -> bool:
+    """A script, style or image of the app's or FAB's (``static`` or ``<blueprint>.static``)."""
+    endpoint = request.endpoint or ""
+    return endpoint == "static" or endpoint.endswith(".static")
+
+
 def enforce_idle_timeout() -> None:
     """Log out a session idle for longer than PERMANENT_SESSION_LIFETIME, and otherwise restart
     its clock. Flask also refuses a cookie signed longer ago than that; the stamp kept here makes
-    the rule explicit and independent of the cookie's signing."""
-    if not session:
+    the rule explicit and independent of the cookie's signing.
+
+    The session is a cookie: whatever a response writes replaces what an earlier response wrote,
+    so a slow answer to a request sent before a state change (logging out, a flashed message)
+    would undo the change. Only a changed session is written (SESSION_REFRESH_EACH_REQUEST is
+    off), and the clock changes it at most once a minute (LAST_SEEN_STEP_SECONDS): the idle
+    time is counted to the minute, and the scripts and pick-list searches a page fires while
+    the user works leave the cookie alone. Static files are not activity and are not checked.
+    """
+    if not session or is_static_request():
         return  # no cookie for visitors who have none (health checks, first page)
-    session.permanent = True
+    if not session.permanent:
+        session.permanent = True  # setting it marks the session changed: only once
     if "_user_id" not in session:
         return
     now = time.time()
@@ -251,7 +268,8 @@ def enforce_idle_timeout() -> None:
         session.clear()
         flash(IDLE_TIMEOUT_MESSAGE.format(minutes=int(idle_limit // 60)), "info")
         return
-    session[LAST_SEEN] = now
+    if last_seen is None or now - float(last_seen) >= LAST_SEEN_STEP_SECONDS:
+        session[LAST_SEEN] = now
 
 
 # --- A one-time password must be replaced before anything else --------------------------------

@@ -31,8 +31,8 @@ def choose(page: Page, field: str, option: str, search: str | None = None) -> No
     page.locator(f"#select2-{field}-container").click()
     if search is not None:
         # Wait, as a user does, for the list to answer what was typed: the answer to the empty
-        # search may already show the option, and a search left running would otherwise end
-        # after the next click (its response rewrites the session cookie, flashes and all).
+        # search may already show the option. (It also kept a search from ending after the
+        # next click when every response rewrote the session cookie; app.auth no longer does.)
         with page.expect_response(lambda response: _searched_for(response.url, search)):
             page.locator(".select2-container--open .select2-search__field").fill(search)
     page.locator(".select2-container--open .select2-results__option",

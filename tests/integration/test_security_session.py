@@ -1,10 +1,13 @@
-"""The session cookie's flags and the 30-minute idle timeout."""
+"""The session cookie's flags, the 30-minute idle timeout, and which responses write the
+cookie (only those that change the session: a stale answer must not undo a newer one)."""
 
 from __future__ import annotations
 
 import time
 
 from app.auth import LAST_SEEN
+from app.extensions import db
+from tests import factories
 from tests.helpers import _CSRF, TEST_PASSWORD, login
 
 
@@ -20,7 +23,7 @@ def test_the_session_cookie_is_httponly_lax_and_lasts_thirty_minutes(app):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # plain http in development
     assert app.permanent_session_lifetime.total_seconds() == 30 * 60
-    assert "Expires=" in cookie  # a permanent session: its lifetime restarts on each request
+    assert "Expires=" in cookie  # a permanent session: its lifetime restarts when it is written
     assert "Expires=" in session_cookie(client.get("/users/userinfo/"))
 
 
@@ -61,3 +64,68 @@ def test_activity_within_thirty_minutes_keeps_the_session(client_for):
     assert client.get("/users/userinfo/").status_code == 200
     with client.session_transaction() as session:
         assert time.time() - session[LAST_SEEN] < 60  # the clock restarted
+
+
+def session_cookies(response) -> list[str]:
+    return [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+
+
+def test_the_idle_clock_is_renewed_at_most_once_a_minute(client_for):
+    # A pick-list search: FAB's pages also keep their own history in the session.
+    client = client_for("auditor")
+    stamp = time.time() - 40
+    with client.session_transaction() as session:
+        session[LAST_SEEN] = stamp
+    response = client.get("/lookup/providers/?q=Nairobi")
+    assert response.status_code == 200 and session_cookies(response) == []
+    with client.session_transaction() as session:
+        assert session[LAST_SEEN] == stamp
+
+    with client.session_transaction() as session:
+        session[LAST_SEEN] = time.time() - 90
+    response = client.get("/lookup/providers/?q=Nairobi")
+    assert response.status_code == 200 and session_cookies(response)
+    with client.session_transaction() as session:
+        assert time.time() - session[LAST_SEEN] < 60
+
+
+def test_static_files_and_pick_list_searches_leave_the_session_cookie_alone(app, client_for):
+    with app.app_context():
+        factories.provider("Nairobi West Hospital")
+        db.session.commit()
+    client = client_for("committee1")
+    assert client.get("/users/userinfo/").status_code == 200  # the idle clock's stamp is set
+    for url in ("/static/js/lookup.js", "/static/appbuilder/css/ab.css",
+                "/lookup/providers/?q=Nairobi"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert session_cookies(response) == [], url
+    assert "Nairobi West Hospital" in response.get_data(as_text=True)
+
+
+def test_a_slow_answer_sent_before_the_logout_does_not_log_the_user_back_in(client_for):
+    """The browser sends a search with the logged-in cookie, the user logs out, then the
+    search's answer arrives: it must not carry the old session back."""
+    client = client_for("committee1")
+    assert client.get("/users/userinfo/").status_code == 200
+    logged_in = client.get_cookie("session").value
+    assert client.get("/logout/").status_code == 302
+    assert client.get_cookie("session").value != logged_in
+
+    client.set_cookie("session", logged_in)  # the request sent before the logout
+    late = client.get("/lookup/providers/?q=Nairobi")
+    assert late.status_code == 200 and session_cookies(late) == []
+
+
+def test_static_files_are_no_activity_and_the_idle_timeout_still_logs_out(client_for):
+    client = client_for("auditor")
+    with client.session_transaction() as session:
+        session[LAST_SEEN] = time.time() - 31 * 60
+    static = client.get("/static/js/lookup.js")
+    assert static.status_code == 200 and session_cookies(static) == []
+    lookup = client.get("/lookup/providers/?q=Nairobi")  # no search for an idle session
+    assert lookup.status_code in (302, 401, 403) and session_cookies(lookup)
+    response = client.get("/users/userinfo/")
+    assert response.status_code == 302 and "/login/" in response.headers["Location"]
+    page = client.get("/login/").get_data(as_text=True)
+    assert "logged out after 30 minutes without activity" in page
