@@ -11,6 +11,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
+import sqlalchemy as sa
+
+from app.extensions import db
 from app.models import (
     ChronicRequest,
     Claim,
@@ -25,6 +28,10 @@ from app.services.calendar import age_on, fund_today
 from app.services.errors import ValidationFailed
 
 MONEY_MAX = Decimal("999999999999.99")
+NOT_HIS_PATIENT = "The patient must be the member or one of his dependents."
+# SPEC: a claim's or chronic request's patient is the member or one of his dependents covered
+# now; a dependent still pending the committee's confirmation, or removed, is not.
+COVERED_DEPENDENT = "active"
 
 
 def money_error(value: Any, *, allow_none: bool = True) -> str | None:
@@ -146,10 +153,7 @@ def claim_errors(claim: Claim, today: date | None = None) -> dict[str, str]:
         pairs.append(("return_date", "The return cannot be before the treatment."))
     if claim.received_on is not None and treatment is not None and claim.received_on < treatment:
         pairs.append(("received_on", "The fund cannot receive a claim before the treatment."))
-    dependent = claim.dependent
-    member = claim.member
-    if dependent is not None and member is not None and dependent.member_id != member.id:
-        pairs.append(("dependent", "The patient must be the member or one of his dependents."))
+    pairs.append(("dependent", patient_error(claim)))
     request = claim.chronic_request
     if request is not None:
         if claim.claim_type != "chronic":
@@ -157,6 +161,35 @@ def claim_errors(claim: Claim, today: date | None = None) -> dict[str, str]:
         elif claim.member is not None and request.member_id != claim.member.id:
             pairs.append(("chronic_request", "The chronic request belongs to another member."))
     return _collect(pairs)
+
+
+def patient_error(record: Claim | ChronicRequest) -> str | None:
+    """The patient of a claim or chronic request: the member himself (no dependent) or one of
+    his dependents, an active one when he is chosen: on a new record, or when the patient is
+    changed. A draft keeps the patient it was made for: its dependent removed meanwhile, it can
+    still be submitted, and the adjudication answers PATIENT_NOT_COVERED for it."""
+    dependent, member = record.dependent, record.member
+    if dependent is None:
+        return None
+    if member is not None and dependent.member_id != member.id:
+        return NOT_HIS_PATIENT
+    if dependent.status != COVERED_DEPENDENT and _patient_chosen_now(record, dependent.id):
+        return (f"{dependent.full_name} is not covered now ({dependent.status}): "
+                "the patient must be the member or one of his active dependents.")
+    return None
+
+
+def _patient_chosen_now(record: Claim | ChronicRequest, dependent_id: int | None) -> bool:
+    """Whether ``record`` is new or names another patient than the one stored. The web
+    forms check a copy of the stored record and REST the record itself, changed but not yet
+    flushed: only the database still holds the patient as stored."""
+    if record.id is None:
+        return True
+    model = type(record)
+    with db.session.no_autoflush:
+        stored = db.session.execute(
+            sa.select(model.dependent_id).where(model.id == record.id)).first()
+    return stored is None or stored.dependent_id != dependent_id
 
 
 def claim_item_errors(item: ClaimItem) -> dict[str, str]:
@@ -216,10 +249,7 @@ def chronic_request_errors(request: ChronicRequest) -> dict[str, str]:
             money_error(request.requested_monthly_amount, allow_none=False),
         )
     ]
-    dependent = request.dependent
-    owner = request.member
-    if dependent is not None and owner is not None and dependent.member_id != owner.id:
-        pairs.append(("dependent", "The patient must be the member or one of his dependents."))
+    pairs.append(("dependent", patient_error(request)))
     return _collect(pairs)
 
 
