@@ -24,8 +24,10 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.api.meetings import CommitteeMeetingApi
     from app.api.members import DependentApi, MemberApi
     from app.api.notes import ClaimNoteApi
+    from app.api.reports import ReportApi
     from app.api.review import ChecklistAnswerApi, ChecklistItemApi, ReviewTemplateApi
     from app.api.reviewers import NotificationApi, ReviewerSettingApi
+    from app.services.reports import TITLES
     from app.views.attachments import AttachmentView
     from app.views.audit import AuditEventView
     from app.views.chronic import ChronicMedicineView, ChronicRequestView
@@ -51,6 +53,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views.members import DependentView
     from app.views.notes import ClaimNoteView, FollowUpView
     from app.views.notifications import NotificationView
+    from app.views.reports import ReportsView
     from app.views.review import ChecklistAnswerView, ChecklistItemView, ReviewTemplateView
     from app.views.reviewers import MyQueueView, ReviewerSettingView, TrusteeReviewView
 
@@ -104,6 +107,12 @@ def register_views(appbuilder: AppBuilder) -> None:
                         category="Fund")
     appbuilder.add_view(ReviewTemplateView, "Review templates", icon="fa-paste",
                         category="Fund")
+    # Reports (Committee, Finance, Auditor, Admin): the list with the claims export, then each
+    appbuilder.add_view(ReportsView, "All reports and exports", icon="fa-file-alt",
+                        category="Reports", category_icon="fa-chart-bar")
+    for name, title in TITLES.items():
+        appbuilder.add_view(ReportsView, title, icon="fa-table", category="Reports",
+                            href=f"/reports/{name}/")
     # Audit
     appbuilder.add_view(AuditEventView, "Audit trail", icon="fa-shield-alt", category="Audit")
     # The member's own: his home page with his balance, his profile and password
@@ -138,6 +147,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         DashboardApi,
         ReviewerSettingApi,
         NotificationApi,
+        ReportApi,
     ):
         appbuilder.add_api(api)
 

@@ -157,6 +157,10 @@ OPERATIONS = [
     *[("GET", f"/api/v1/dashboard/{chart}")
       for chart in ("open_claims", "monthly", "sla", "decision_time", "categories",
                     "top_claimants", "reviewers")],
+    # the reports and the claims list export
+    ("GET", "/api/v1/report/"),
+    ("GET", "/api/v1/report/{report}"),
+    ("GET", "/api/v1/report/claims/export"),
 ]
 
 

@@ -93,6 +93,8 @@ SPEC = {
     "review queue": dict(Admin="r", Committee="r"),
     "trustee review": dict(Admin="r"),
     "notification": dict(Admin="rw", Committee="rw", Auditor="r"),
+    # the fund's reports and the claims list export: those who run reports, members never
+    "report": dict(Admin="r", Committee="r", Finance="r", Auditor="r"),
 }
 
 # --- Routes: what each one does ---------------------------------------------------------------
@@ -199,6 +201,14 @@ ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
     "AttachmentApi.upload": ("attachment", "w"),
     "AttachmentApi.download": ("attachment", "r"),
     "AttachmentApi.delete": ("attachment", "w"),
+    # the reports' pages, downloads and REST, and the claims list export
+    "ReportsView.index": ("report", "r"),
+    "ReportsView.show": ("report", "r"),
+    "ReportsView.download": ("report", "r"),
+    "ReportsView.claims_export": ("report", "r"),
+    "ReportApi.index": ("report", "r"),
+    "ReportApi.report": ("report", "r"),
+    "ReportApi.claims_export": ("report", "r"),
 }
 # FAB's permission screens are list-only: their other routes exist, and no one may use them.
 ENDPOINTS.update({
@@ -242,7 +252,7 @@ URL_VALUES = {"version": "v1", "locale": "en", "filename": "css/claimdesk.css",
               "DependentTransitionView.transition action": "confirm",
               "DependentTransitionView.bulk action": "confirm",
               "MeetingTransitionView.transition action": "open", "operation": "add",
-              "appbuilder.static filename": "js/ab_actions.js"}
+              "appbuilder.static filename": "js/ab_actions.js", "report": "membership"}
 
 
 # --- The cases: one per registered route and method --------------------------------------------
