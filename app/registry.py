@@ -56,6 +56,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views.reports import ReportsView
     from app.views.review import ChecklistAnswerView, ChecklistItemView, ReviewTemplateView
     from app.views.reviewers import MyQueueView, ReviewerSettingView, TrusteeReviewView
+    from app.views.statement import ClaimStatementView
 
     # The committee's dashboard (Admin, Committee, Auditor), first in their menu
     appbuilder.add_view(DashboardView, "Dashboard", icon="fa-chart-pie")
@@ -70,6 +71,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(NotificationView, "Notifications", icon="fa-bell", category="Claims",
                         href="/notifications/list/?_flt_0_unread=y")
     appbuilder.add_view_no_menu(ClaimTransitionView)  # the claim's transition forms
+    appbuilder.add_view_no_menu(ClaimStatementView)  # the claim's statement as PDF
     appbuilder.add_view(
         ChronicRequestView, "Chronic requests", icon="fa-heartbeat", category="Claims"
     )

@@ -109,6 +109,7 @@ OPERATIONS = [
     ("POST", "/api/v1/claim/{pk}/transition"),
     ("POST", "/api/v1/claim/bulk_transition"),
     ("GET", "/api/v1/claim/{pk}/adjudication"),
+    ("GET", "/api/v1/claim/{pk}/statement"),  # the processing form as PDF
     ("GET", "/api/v1/member/{pk}/balance"),  # a member's benefit balance
     # decisions on chronic requests, a dependent's steps
     ("POST", "/api/v1/chronicrequest/{pk}/transition"),

@@ -209,6 +209,9 @@ ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
     "ReportApi.index": ("report", "r"),
     "ReportApi.report": ("report", "r"),
     "ReportApi.claims_export": ("report", "r"),
+    # a claim's statement as PDF: whoever reads the claim (a member his own)
+    "ClaimStatementView.statement": ("claim", "r"),
+    "ClaimApi.statement": ("claim", "r"),
 }
 # FAB's permission screens are list-only: their other routes exist, and no one may use them.
 ENDPOINTS.update({
@@ -238,8 +241,8 @@ ACTIONS = {  # (view, action) -> (resource, verb)
 }
 # What <pk> names where it is not the view's own model: views without a datamodel, and routes
 # of one view about another record.
-PK_MODELS = {"ClaimTransitionView": Claim, "AttachmentView": Attachment,
-             "MemberBalanceApi": Member,
+PK_MODELS = {"ClaimTransitionView": Claim, "ClaimStatementView": Claim,
+             "AttachmentView": Attachment, "MemberBalanceApi": Member,
              "ChronicTransitionView": ChronicRequest, "DependentTransitionView": Dependent,
              "MeetingTransitionView": CommitteeMeeting, "MeetingSittingView": CommitteeMeeting,
              "AttachmentView.claim_upload": Claim,
