@@ -24,6 +24,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.api.meetings import CommitteeMeetingApi
     from app.api.members import DependentApi, MemberApi
     from app.api.notes import ClaimNoteApi
+    from app.api.privacy import MemberPrivacyApi
     from app.api.reports import ReportApi
     from app.api.review import ChecklistAnswerApi, ChecklistItemApi, ReviewTemplateApi
     from app.api.reviewers import NotificationApi, ReviewerSettingApi
@@ -53,6 +54,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views.members import DependentView
     from app.views.notes import ClaimNoteView, FollowUpView
     from app.views.notifications import NotificationView
+    from app.views.privacy import PrivacyView
     from app.views.reports import ReportsView
     from app.views.review import ChecklistAnswerView, ChecklistItemView, ReviewTemplateView
     from app.views.reviewers import MyQueueView, ReviewerSettingView, TrusteeReviewView
@@ -123,6 +125,9 @@ def register_views(appbuilder: AppBuilder) -> None:
                         category="My account")
     appbuilder.add_link("Change password", href="/resetmypassword/form", icon="fa-key",
                         category="My account")
+    # A copy of his personal data (Data Protection Act); Admin exports and anonymises members
+    # from their pages (the same view)
+    appbuilder.add_view(PrivacyView, "My data", icon="fa-user-shield", category="My account")
     # The search behind the forms' pick lists (/lookup/<kind>)
     for lookup_view in LOOKUP_VIEWS:
         appbuilder.add_view_no_menu(lookup_view)
@@ -150,6 +155,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         ReviewerSettingApi,
         NotificationApi,
         ReportApi,
+        MemberPrivacyApi,
     ):
         appbuilder.add_api(api)
 

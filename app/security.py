@@ -229,7 +229,7 @@ MENU_LINKS: dict[str, tuple[str, str]] = {
 ROLE_MENUS: dict[str, frozenset[str]] = {
     ROLE_MEMBER: frozenset({
         "Claims", "Chronic requests", "Members", "Dependents",
-        "My account", "Home", "Profile", "Change password",
+        "My account", "Home", "Profile", "Change password", "My data",
     }),
 }
 

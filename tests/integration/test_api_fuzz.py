@@ -111,6 +111,9 @@ OPERATIONS = [
     ("GET", "/api/v1/claim/{pk}/adjudication"),
     ("GET", "/api/v1/claim/{pk}/statement"),  # the processing form as PDF
     ("GET", "/api/v1/member/{pk}/balance"),  # a member's benefit balance
+    # privacy: subject-access export, anonymisation of a member who left
+    ("GET", "/api/v1/member/{pk}/subject_access"),
+    ("POST", "/api/v1/member/{pk}/anonymise"),
     # decisions on chronic requests, a dependent's steps
     ("POST", "/api/v1/chronicrequest/{pk}/transition"),
     ("POST", "/api/v1/chronicrequest/bulk_transition"),

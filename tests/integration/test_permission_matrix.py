@@ -95,6 +95,8 @@ SPEC = {
     "notification": dict(Admin="rw", Committee="rw", Auditor="r"),
     # the fund's reports and the claims list export: those who run reports, members never
     "report": dict(Admin="r", Committee="r", Finance="r", Auditor="r"),
+    # Data Protection Act: subject-access export (a member his own), anonymisation (Admin)
+    "privacy": dict(Admin="rw", Member="r"),
 }
 
 # --- Routes: what each one does ---------------------------------------------------------------
@@ -212,6 +214,12 @@ ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
     # a claim's statement as PDF: whoever reads the claim (a member his own)
     "ClaimStatementView.statement": ("claim", "r"),
     "ClaimApi.statement": ("claim", "r"),
+    "PrivacyView.export": ("privacy", "r"),  # a member gets 404 for another's (the record)
+    "PrivacyView.mine": ("privacy", "r"),
+    "PrivacyView.my_export": ("privacy", "r"),
+    "PrivacyView.anonymise": ("privacy", "w"),
+    "MemberPrivacyApi.subject_access": ("privacy", "r"),
+    "MemberPrivacyApi.anonymise": ("privacy", "w"),
 }
 # FAB's permission screens are list-only: their other routes exist, and no one may use them.
 ENDPOINTS.update({
@@ -243,6 +251,7 @@ ACTIONS = {  # (view, action) -> (resource, verb)
 # of one view about another record.
 PK_MODELS = {"ClaimTransitionView": Claim, "ClaimStatementView": Claim,
              "AttachmentView": Attachment, "MemberBalanceApi": Member,
+             "PrivacyView": Member, "MemberPrivacyApi": Member,
              "ChronicTransitionView": ChronicRequest, "DependentTransitionView": Dependent,
              "MeetingTransitionView": CommitteeMeeting, "MeetingSittingView": CommitteeMeeting,
              "AttachmentView.claim_upload": Claim,
