@@ -29,7 +29,8 @@ import resource
 import sys
 import tempfile
 import time
-from datetime import date, datetime, time as clock, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from decimal import Decimal
 from pathlib import Path
 
