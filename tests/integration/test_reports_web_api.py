@@ -161,3 +161,17 @@ def test_members_never_run_reports(fund, member_client, app, api_headers):
                                      headers=api_headers("member1"))
     assert response.status_code == 403
     assert not events(app, "report.export")
+
+
+@pytest.mark.parametrize("role", ["admin", "committee1", "finance", "auditor"])
+def test_every_report_page_and_the_index_open_for_those_who_run_reports(fund, client_for,
+                                                                        role):
+    client = client_for(role)
+    index = client.get("/reports/").get_data(as_text=True)
+    for name in ("claims_by_status", "turnaround", "utilisation", "category_utilisation",
+                 "membership", "top_claimants", "top_providers", "financial_summary"):
+        assert f'href="/reports/{name}/"' in index
+        page = client.get(f"/reports/{name}/", query_string=period_args(fund))
+        assert page.status_code == 200, name
+        assert 'class="claimdesk-report-total"' in page.get_data(as_text=True), name
+    assert "/reports/claims/export?format=csv" in index
