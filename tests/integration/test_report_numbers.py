@@ -81,6 +81,10 @@ def test_bad_filters_are_named(fund):
     with pytest.raises(ValidationFailed):
         reports.run(db.session, "turnaround", {"date_from": "2026-05-02",
                                                "date_to": "2026-05-01"})
+    with pytest.raises(ValidationFailed) as refused:  # the calendar's last day has no next
+        reports.run(db.session, "turnaround", {"date_from": "9999-12-30",
+                                               "date_to": "9999-12-31"})
+    assert set(refused.value.errors) == {"date_from", "date_to"}
     with pytest.raises(NotFound):
         reports.run(db.session, "no_such_report", {})
 

@@ -29,6 +29,7 @@ from app.services.settings import get_setting
 SECONDS_PER_DAY = 86400
 # The longest period a report covers: ten years keeps month tables and PDFs readable.
 MAX_PERIOD_DAYS = 3660
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 
 MONEY, INT, TEXT, DAYS, PERCENT, DATE = "money", "int", "text", "days", "percent", "date"
 
@@ -91,10 +92,14 @@ def _date(raw: str | None, name: str, errors: dict[str, str]) -> date | None:
     if raw in (None, ""):
         return None
     try:
-        return date.fromisoformat(str(raw))
+        day = date.fromisoformat(str(raw))
     except ValueError:
         errors[name] = "Give a date as YYYY-MM-DD."
         return None
+    if not EARLIEST <= day <= LATEST:  # the fund's calendar, far from the calendar's ends
+        errors[name] = f"Give a date between {EARLIEST.year} and {LATEST.year}."
+        return None
+    return day
 
 
 def _choice(raw: str | None, name: str, allowed: tuple[str, ...],
