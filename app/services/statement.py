@@ -55,6 +55,8 @@ def visible_claim(session: Session, claim_id: Any, user: Any) -> Claim:
         claim_id = int(claim_id)
     except (TypeError, ValueError):
         raise NotFound("No such claim.") from None
+    if not 0 < claim_id < 2**63:  # beyond what an id column holds (a 500 on SQLite)
+        raise NotFound("No such claim.")
     claim = session.scalars(scope_query(sa.select(Claim).where(Claim.id == claim_id), Claim,
                                         user)).first()
     if claim is None:

@@ -17,10 +17,10 @@ from wtforms.validators import DataRequired
 from app import security as perms
 from app.downloads import send
 from app.extensions import db
-from app.models import Member
 from app.services.balance import member_of_login
 from app.services.errors import DomainError, NotFound
 from app.services.privacy import ANONYMISABLE, anonymise_member, subject_access_file
+from app.services.privacy.subject_access import load_member
 
 
 class AnonymiseForm(DynamicForm):
@@ -74,7 +74,7 @@ class PrivacyView(BaseView):
     @expose("/<int:pk>/anonymise", methods=["GET", "POST"])
     @has_access
     def anonymise(self, pk: int) -> Any:
-        member = db.session.get(Member, pk)
+        member = load_member(db.session, pk)
         if member is None:
             abort(404)
         form = AnonymiseForm()

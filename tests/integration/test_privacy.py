@@ -178,3 +178,10 @@ def test_a_member_with_a_claim_awaiting_payment_is_refused(app, people):
                                  "--by", "admin"])
     assert result.exit_code == 0, result.output
     assert events(app, "member.anonymise")[0]["actor"] == "admin"
+
+
+def test_ids_no_record_can_have_answer_404(people, admin_client):
+    huge = 2**70
+    for url in (f"/privacy/{huge}/export?format=json", f"/privacy/{huge}/anonymise",
+                f"/claims/statement/{huge}"):
+        assert admin_client.get(url).status_code == 404, url

@@ -31,6 +31,7 @@ from app.models.base import utcnow
 from app.services.audit import record
 from app.services.balance import IN_PROGRESS
 from app.services.errors import Conflict, NotFound
+from app.services.privacy.subject_access import load_member
 
 ANONYMISABLE = ("lapsed", "terminated")
 AWAITING_PAYMENT = ("approved", "partially_approved")
@@ -72,10 +73,7 @@ def _texts(rows: list[Any], fields: tuple[str, ...]) -> int:
 
 
 def anonymise_member(session: Session, member_id: Any, actor: Any) -> Member:
-    try:
-        member = session.get(Member, int(member_id))
-    except (TypeError, ValueError, OverflowError):
-        member = None
+    member = load_member(session, member_id)
     if member is None:
         raise NotFound("No such member.")
     if member.anonymised_at is not None:

@@ -52,16 +52,22 @@ def columns(row: Any) -> dict[str, Any]:
             for attr in sa.inspect(type(row)).column_attrs if attr.key not in HIDDEN_COLUMNS}
 
 
+def load_member(session: Session, member_id: Any) -> Member | None:
+    """The member of an id from a URL; None for anything that cannot be one."""
+    try:
+        member_id = int(member_id)
+    except (TypeError, ValueError):
+        return None
+    return session.get(Member, member_id) if 0 < member_id < 2**63 else None
+
+
 def _is_admin(user: Any) -> bool:
     return any(role.name == ROLE_ADMIN for role in getattr(user, "roles", ()))
 
 
 def member_for(session: Session, member_id: Any, user: Any) -> Member:
     """The member whose data ``user`` may export: any for Admin, else his own only."""
-    try:
-        member = session.get(Member, int(member_id))
-    except (TypeError, ValueError, OverflowError):
-        member = None
+    member = load_member(session, member_id)
     if member is None or not (_is_admin(user) or (
             user is not None and member.user_id is not None and member.user_id == user.id)):
         raise NotFound("No such member.")
