@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from app.services.errors import NotFound
 from app.services.reports.base import Report, ReportFilters, parse_filters
-from app.services.reports.claims import claims_by_status, top_claimants, top_providers, turnaround
+from app.services.reports.claims import claims_by_status, top_claimants, top_providers
 from app.services.reports.finance import financial_summary
 from app.services.reports.members import category_utilisation, membership, utilisation
+from app.services.reports.turnaround import turnaround
 
 REPORTS: dict[str, Callable[[Session, ReportFilters], Report]] = {
     "claims_by_status": claims_by_status,

@@ -9,8 +9,6 @@ UTC as every timestamp is stored.
 
 from __future__ import annotations
 
-import math
-import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -187,20 +185,6 @@ def seconds_between(session: Session, start: Any, end: Any) -> Any:
         return sa.cast(sa.func.floor(sa.extract("epoch", end - start)), sa.BigInteger)
     return (sa.cast(sa.func.strftime("%s", end), sa.Integer)
             - sa.cast(sa.func.strftime("%s", start), sa.Integer))
-
-
-def median_days(seconds: list[int]) -> float | None:
-    if not seconds:
-        return None
-    return round(statistics.median(seconds) / SECONDS_PER_DAY, 1)
-
-
-def p90_days(seconds: list[int]) -> float | None:
-    """The 90th percentile by nearest rank: the smallest value at or above 90% of them."""
-    if not seconds:
-        return None
-    ordered = sorted(seconds)
-    return round(ordered[math.ceil(0.9 * len(ordered)) - 1] / SECONDS_PER_DAY, 1)
 
 
 def money(value: Any) -> Decimal:

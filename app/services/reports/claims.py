@@ -1,4 +1,5 @@
-"""Reports over claims: by status and type per month, turnaround, top claimants and providers.
+"""Reports over claims: by status and type per month, top claimants and providers (the
+turnaround is app.services.reports.turnaround).
 
 Each selects the claims submitted in the period (the fund's intake; drafts have no submission
 and never count) that match the filters, with set-based queries.
@@ -12,10 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import Claim, Member, Provider
-from app.models.enums import CLAIM_TYPES
 from app.services.reports import settlement
 from app.services.reports.base import (
-    DAYS,
     INT,
     MONEY,
     TEXT,
@@ -23,12 +22,9 @@ from app.services.reports.base import (
     Report,
     ReportFilters,
     claim_conditions,
-    median_days,
     money,
     month_case,
-    p90_days,
     person_name,
-    seconds_between,
 )
 
 TOP = 20
@@ -64,53 +60,6 @@ def claims_by_status(session: Session, f: ReportFilters) -> Report:
         f, (Column("month", "Month"), Column("claim_type", "Claim type"),
             Column("status", "Status"), Column("claims", "Claims", INT), *_AMOUNTS),
         rows, _total(rows, "month"))
-
-
-def turnaround(session: Session, f: ReportFilters) -> Report:
-    paid = settlement.paid_moments(session)
-    decision = seconds_between(session, Claim.submitted_at, Claim.decided_at)
-    payment = seconds_between(session, Claim.decided_at, paid.c.paid_at)
-    overall = seconds_between(session, Claim.submitted_at, paid.c.paid_at)
-    fetched = session.execute(
-        sa.select(Claim.claim_type,
-                  sa.case((Claim.decided_at.is_not(None), decision), else_=None),
-                  sa.case((sa.and_(settlement.settled(), Claim.decided_at.is_not(None)),
-                           payment), else_=None),
-                  sa.case((settlement.settled(), overall), else_=None))
-        .outerjoin(paid, paid.c.claim_id == Claim.id)
-        .where(*claim_conditions(f))
-    )
-    # Medians and percentiles need the values: one pass, a list of numbers per stage and type.
-    stages: dict[str | None, tuple[list[int], list[int], list[int]]] = {}
-    for kind, *spans in fetched:
-        for key in (kind, None):
-            lists = stages.setdefault(key, ([], [], []))
-            for values, span in zip(lists, spans, strict=True):
-                if span is not None:
-                    values.append(int(span))
-    rows = [_turnaround_row(kind, *stages[kind]) for kind in CLAIM_TYPES if kind in stages]
-    return Report(
-        "turnaround", "Turnaround",
-        "Claims submitted in the period: days from submission to the latest decision, from "
-        "the decision to payment, and from submission to payment, as the median and the 90th "
-        "percentile (nearest rank), per claim type. A stage counts the claims that reached it.",
-        f, (Column("claim_type", "Claim type"), Column("decided", "Decided", INT),
-            Column("decision_median", "To decision, median days", DAYS),
-            Column("decision_p90", "To decision, 90th percentile", DAYS),
-            Column("paid", "Paid", INT),
-            Column("payment_median", "Decision to payment, median days", DAYS),
-            Column("payment_p90", "Decision to payment, 90th percentile", DAYS),
-            Column("overall_median", "Submission to payment, median days", DAYS),
-            Column("overall_p90", "Submission to payment, 90th percentile", DAYS)),
-        rows, _turnaround_row("Total", *stages.get(None, ([], [], []))))
-
-
-def _turnaround_row(kind: str | None, decided: list[int], paid: list[int],
-                    overall: list[int]) -> dict[str, Any]:
-    return {"claim_type": kind, "decided": len(decided), "decision_median": median_days(decided),
-            "decision_p90": p90_days(decided), "paid": len(paid),
-            "payment_median": median_days(paid), "payment_p90": p90_days(paid),
-            "overall_median": median_days(overall), "overall_p90": p90_days(overall)}
 
 
 def top_claimants(session: Session, f: ReportFilters, top: int = TOP) -> Report:
