@@ -83,5 +83,34 @@ def sla_tick_command() -> None:
         click.echo(line)
 
 
+@claimdesk.command("anonymise-member")
+@click.argument("member_number")
+@click.option("--by", "username", required=True, help="The Admin login doing it (audited).")
+def anonymise_member_command(member_number: str, username: str) -> None:
+    """Anonymise a member who left (lapsed or terminated, no claim open): names, ids,
+    contacts and free texts replaced; amounts and dates kept. Cannot be undone."""
+    import sqlalchemy as sa
+    from flask import current_app
+
+    from app.extensions import db
+    from app.models import Member
+    from app.security import ROLE_ADMIN
+    from app.services.errors import DomainError
+    from app.services.privacy import anonymise_member
+
+    actor = current_app.appbuilder.sm.find_user(username=username)
+    if actor is None or not any(role.name == ROLE_ADMIN for role in actor.roles):
+        raise click.ClickException(f"{username} is not an Admin login.")
+    member_id = db.session.scalar(sa.select(Member.id)
+                                  .where(Member.member_number == member_number))
+    if member_id is None:
+        raise click.ClickException(f"No member {member_number}.")
+    try:
+        anonymise_member(db.session, member_id, actor)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{member_number} was anonymised.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(claimdesk)

@@ -24,8 +24,11 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.api.meetings import CommitteeMeetingApi
     from app.api.members import DependentApi, MemberApi
     from app.api.notes import ClaimNoteApi
+    from app.api.privacy import MemberPrivacyApi
+    from app.api.reports import ReportApi
     from app.api.review import ChecklistAnswerApi, ChecklistItemApi, ReviewTemplateApi
     from app.api.reviewers import NotificationApi, ReviewerSettingApi
+    from app.services.reports import TITLES
     from app.views.attachments import AttachmentView
     from app.views.audit import AuditEventView
     from app.views.chronic import ChronicMedicineView, ChronicRequestView
@@ -51,8 +54,11 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views.members import DependentView
     from app.views.notes import ClaimNoteView, FollowUpView
     from app.views.notifications import NotificationView
+    from app.views.privacy import PrivacyView
+    from app.views.reports import ReportsView
     from app.views.review import ChecklistAnswerView, ChecklistItemView, ReviewTemplateView
     from app.views.reviewers import MyQueueView, ReviewerSettingView, TrusteeReviewView
+    from app.views.statement import ClaimStatementView
 
     # The committee's dashboard (Admin, Committee, Auditor), first in their menu
     appbuilder.add_view(DashboardView, "Dashboard", icon="fa-chart-pie")
@@ -67,6 +73,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(NotificationView, "Notifications", icon="fa-bell", category="Claims",
                         href="/notifications/list/?_flt_0_unread=y")
     appbuilder.add_view_no_menu(ClaimTransitionView)  # the claim's transition forms
+    appbuilder.add_view_no_menu(ClaimStatementView)  # the claim's statement as PDF
     appbuilder.add_view(
         ChronicRequestView, "Chronic requests", icon="fa-heartbeat", category="Claims"
     )
@@ -104,6 +111,12 @@ def register_views(appbuilder: AppBuilder) -> None:
                         category="Fund")
     appbuilder.add_view(ReviewTemplateView, "Review templates", icon="fa-paste",
                         category="Fund")
+    # Reports (Committee, Finance, Auditor, Admin): the list with the claims export, then each
+    appbuilder.add_view(ReportsView, "All reports and exports", icon="fa-file-alt",
+                        category="Reports", category_icon="fa-chart-bar")
+    for name, title in TITLES.items():
+        appbuilder.add_view(ReportsView, title, icon="fa-table", category="Reports",
+                            href=f"/reports/{name}/")
     # Audit
     appbuilder.add_view(AuditEventView, "Audit trail", icon="fa-shield-alt", category="Audit")
     # The member's own: his home page with his balance, his profile and password
@@ -112,6 +125,9 @@ def register_views(appbuilder: AppBuilder) -> None:
                         category="My account")
     appbuilder.add_link("Change password", href="/resetmypassword/form", icon="fa-key",
                         category="My account")
+    # A copy of his personal data (Data Protection Act); Admin exports and anonymises members
+    # from their pages (the same view)
+    appbuilder.add_view(PrivacyView, "My data", icon="fa-user-shield", category="My account")
     # The search behind the forms' pick lists (/lookup/<kind>)
     for lookup_view in LOOKUP_VIEWS:
         appbuilder.add_view_no_menu(lookup_view)
@@ -138,6 +154,8 @@ def register_views(appbuilder: AppBuilder) -> None:
         DashboardApi,
         ReviewerSettingApi,
         NotificationApi,
+        ReportApi,
+        MemberPrivacyApi,
     ):
         appbuilder.add_api(api)
 

@@ -97,6 +97,12 @@ REVIEWER_SETTING = "ReviewerSetting"
 REVIEW_QUEUE = "ReviewQueue"
 TRUSTEE_REVIEW = "TrusteeReview"
 NOTIFICATION = "Notification"
+# The fund's reports and the claims list export (SPEC: Committee, Finance, Auditor and Admin run
+# reports; members never).
+REPORT = "Report"
+# Kenya's Data Protection Act: a member's subject-access export (Admin, and a member his own,
+# app.services.privacy) and the anonymisation of a member who left (Admin: write).
+PRIVACY = "Privacy"
 
 REFERENCE_DATA = (MEMBERSHIP_TYPE, BENEFIT_CATEGORY, SCALE_ITEM, PROVIDER)
 R = frozenset({READ})
@@ -133,6 +139,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         REVIEWER_SETTING: RWD,
         **_each((REVIEW_QUEUE, TRUSTEE_REVIEW), R),
         NOTIFICATION: RW,  # w: mark as read
+        REPORT: R,
+        PRIVACY: RW,
     },
     ROLE_COMMITTEE: {
         **_each(REFERENCE_DATA, R),
@@ -148,6 +156,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         FOLLOW_UPS: RW,
         **_each((REVIEWER_SETTING, REVIEW_QUEUE), R),
         NOTIFICATION: RW,
+        REPORT: R,
     },
     ROLE_FINANCE: {
         **_each(REFERENCE_DATA, R),
@@ -157,6 +166,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), R),
         **_each((PAYMENT_BATCH, PAYMENT), RWT),
         **_each((CHECKLIST_ITEM, REVIEW_TEMPLATE), R),
+        REPORT: R,
     },
     ROLE_AUDITOR: {
         **_each(REFERENCE_DATA, R),
@@ -168,6 +178,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         DASHBOARD: R,  # read-only over everything, the fund's figures too
         **_each((CHECKLIST_ITEM, REVIEW_TEMPLATE), R),
         **_each((REVIEWER_SETTING, NOTIFICATION), R),
+        REPORT: R,
     },
     ROLE_MEMBER: {
         **_each(REFERENCE_DATA, R),
@@ -180,6 +191,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         CLAIM_NOTE: R,  # only notes marked visible to the member (app.access)
         PAYMENT: R,
         MEMBER_HOME: R,
+        PRIVACY: R,  # his own data only (app.services.privacy)
     },
 }
 RESOURCES = frozenset(r for grants in ROLE_PERMISSIONS.values() for r in grants)
@@ -217,7 +229,7 @@ MENU_LINKS: dict[str, tuple[str, str]] = {
 ROLE_MENUS: dict[str, frozenset[str]] = {
     ROLE_MEMBER: frozenset({
         "Claims", "Chronic requests", "Members", "Dependents",
-        "My account", "Home", "Profile", "Change password",
+        "My account", "Home", "Profile", "Change password", "My data",
     }),
 }
 

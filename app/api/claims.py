@@ -17,9 +17,11 @@ from app.api.base import ClaimdeskModelRestApi
 from app.api.transitions import ClaimBulkOutcomeSchema, load_request
 from app.api.working import ClaimStateSchema, ClaimWorkingSchema
 from app.api.writes import answers_bad_input, json_body, parse_pk
+from app.downloads import send
 from app.extensions import db
 from app.models import Claim, ClaimItem
 from app.services.lifecycle import perform, perform_bulk
+from app.services.statement import claim_statement
 from app.services.validation import claim_errors, claim_item_errors
 
 AMOUNTS = ["total_claimed", "total_eligible", "total_approved", "total_paid"]
@@ -68,6 +70,7 @@ class ClaimApi(ClaimdeskModelRestApi):
         "transition": perms.TRANSITION,
         "bulk_transition": perms.TRANSITION,
         "adjudication": perms.READ,
+        "statement": perms.READ,
     }
     openapi_spec_component_schemas = lifecycle_openapi.COMPONENT_SCHEMAS
     route_operations = lifecycle_openapi.OPERATIONS
@@ -113,6 +116,16 @@ class ClaimApi(ClaimdeskModelRestApi):
         if claim is None:
             return self.response_404()
         return self.response(200, id=claim.id, result=ClaimWorkingSchema().dump(claim))
+
+    @expose("/<pk>/statement", methods=["GET"])
+    @protect()
+    @answers_bad_input
+    @permission_name(perms.READ)
+    def statement(self, pk: str) -> Response:
+        """The claim's statement (processing form) as PDF."""
+        if parse_pk(pk) is None:
+            return self.response_404()
+        return send(claim_statement(db.session, parse_pk(pk), g.user))
 
 
 class ClaimItemApi(ClaimdeskModelRestApi):

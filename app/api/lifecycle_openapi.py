@@ -95,8 +95,26 @@ def adjudication(api: Any) -> dict[str, Any]:
     }
 
 
+def statement(api: Any) -> dict[str, Any]:
+    return {
+        "summary": "One claim's statement as PDF",
+        "description": "The fund's processing form of one claim the login may see (a member: "
+        "his own): the lines with the working, the decision with its reasons, the two "
+        "signatures by name and date (reviewers' names shown to members only when the fund "
+        "shows them) and the meeting that ratified it. Audited as a file download.",
+        "parameters": [PK_PARAMETER],
+        "responses": {
+            "200": {"description": "The statement",
+                    "content": {"application/pdf": {"schema": {"type": "string",
+                                                               "format": "binary"}}}},
+            **error_responses("404"),
+        },
+    }
+
+
 OPERATIONS = {
     "transition": transition,
     "bulk_transition": bulk_transition,
     "adjudication": adjudication,
+    "statement": statement,
 }

@@ -56,6 +56,8 @@ class Member(TimestampMixin, Model):
     bank_account_number: Mapped[str | None] = mapped_column(sa.String(34))
     bank_account_name: Mapped[str | None] = mapped_column(sa.String(150))
     mobile_money_number: Mapped[str | None] = mapped_column(sa.String(20))
+    # When the member's personal data was replaced after he left (app.services.privacy).
+    anonymised_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
 
     dependents: Mapped[list["Dependent"]] = relationship(
         back_populates="member", order_by="Dependent.id"

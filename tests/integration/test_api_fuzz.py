@@ -109,7 +109,11 @@ OPERATIONS = [
     ("POST", "/api/v1/claim/{pk}/transition"),
     ("POST", "/api/v1/claim/bulk_transition"),
     ("GET", "/api/v1/claim/{pk}/adjudication"),
+    ("GET", "/api/v1/claim/{pk}/statement"),  # the processing form as PDF
     ("GET", "/api/v1/member/{pk}/balance"),  # a member's benefit balance
+    # privacy: subject-access export, anonymisation of a member who left
+    ("GET", "/api/v1/member/{pk}/subject_access"),
+    ("POST", "/api/v1/member/{pk}/anonymise"),
     # decisions on chronic requests, a dependent's steps
     ("POST", "/api/v1/chronicrequest/{pk}/transition"),
     ("POST", "/api/v1/chronicrequest/bulk_transition"),
@@ -157,6 +161,10 @@ OPERATIONS = [
     *[("GET", f"/api/v1/dashboard/{chart}")
       for chart in ("open_claims", "monthly", "sla", "decision_time", "categories",
                     "top_claimants", "reviewers")],
+    # the reports and the claims list export
+    ("GET", "/api/v1/report/"),
+    ("GET", "/api/v1/report/{report}"),
+    ("GET", "/api/v1/report/claims/export"),
 ]
 
 

@@ -119,7 +119,7 @@ def test_the_members_menu_holds_what_he_uses_and_nothing_else(client, client_for
     assert _menu(client, api_headers("member1")) == {
         "Claims": ["Claims", "Chronic requests"],
         "Members": ["Dependents"],
-        "My account": ["Home", "Profile", "Change password"],
+        "My account": ["Home", "Profile", "Change password", "My data"],
     }
     page = client_for("member1").get("/").get_data(as_text=True)
     for entry in ("/claims/list/", "/dependents/list/", "/my/", "/users/userinfo/",
@@ -131,7 +131,7 @@ def test_the_members_menu_holds_what_he_uses_and_nothing_else(client, client_for
     # Each entry opens for him.
     member = client_for("member1")
     for url in ("/claims/list/", "/chronic-requests/list/", "/dependents/list/", "/my/",
-                "/users/userinfo/", "/resetmypassword/form"):
+                "/users/userinfo/", "/resetmypassword/form", "/privacy/mine/"):
         assert member.get(url).status_code == 200, url
 
 
@@ -139,5 +139,7 @@ def test_staff_menus_keep_their_screens(client, api_headers):
     menu = _menu(client, api_headers("committee1"))
     assert "Member records" in menu["Members"] and "Scale" in menu["Fund"]
     assert menu["My account"] == ["Profile", "Change password"]
-    # Admin, who has no home page of a member, is not offered one either.
-    assert _menu(client, api_headers("admin"))["My account"] == ["Profile", "Change password"]
+    # Admin, who has no home page of a member, is not offered one either; "My data" is his
+    # own copy when his login is linked to a member record (the page says when it is not).
+    assert _menu(client, api_headers("admin"))["My account"] == ["Profile", "Change password",
+                                                                "My data"]

@@ -93,6 +93,10 @@ SPEC = {
     "review queue": dict(Admin="r", Committee="r"),
     "trustee review": dict(Admin="r"),
     "notification": dict(Admin="rw", Committee="rw", Auditor="r"),
+    # the fund's reports and the claims list export: those who run reports, members never
+    "report": dict(Admin="r", Committee="r", Finance="r", Auditor="r"),
+    # Data Protection Act: subject-access export (a member his own), anonymisation (Admin)
+    "privacy": dict(Admin="rw", Member="r"),
 }
 
 # --- Routes: what each one does ---------------------------------------------------------------
@@ -199,6 +203,23 @@ ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
     "AttachmentApi.upload": ("attachment", "w"),
     "AttachmentApi.download": ("attachment", "r"),
     "AttachmentApi.delete": ("attachment", "w"),
+    # the reports' pages, downloads and REST, and the claims list export
+    "ReportsView.index": ("report", "r"),
+    "ReportsView.show": ("report", "r"),
+    "ReportsView.download": ("report", "r"),
+    "ReportsView.claims_export": ("report", "r"),
+    "ReportApi.index": ("report", "r"),
+    "ReportApi.report": ("report", "r"),
+    "ReportApi.claims_export": ("report", "r"),
+    # a claim's statement as PDF: whoever reads the claim (a member his own)
+    "ClaimStatementView.statement": ("claim", "r"),
+    "ClaimApi.statement": ("claim", "r"),
+    "PrivacyView.export": ("privacy", "r"),  # a member gets 404 for another's (the record)
+    "PrivacyView.mine": ("privacy", "r"),
+    "PrivacyView.my_export": ("privacy", "r"),
+    "PrivacyView.anonymise": ("privacy", "w"),
+    "MemberPrivacyApi.subject_access": ("privacy", "r"),
+    "MemberPrivacyApi.anonymise": ("privacy", "w"),
 }
 # FAB's permission screens are list-only: their other routes exist, and no one may use them.
 ENDPOINTS.update({
@@ -228,8 +249,9 @@ ACTIONS = {  # (view, action) -> (resource, verb)
 }
 # What <pk> names where it is not the view's own model: views without a datamodel, and routes
 # of one view about another record.
-PK_MODELS = {"ClaimTransitionView": Claim, "AttachmentView": Attachment,
-             "MemberBalanceApi": Member,
+PK_MODELS = {"ClaimTransitionView": Claim, "ClaimStatementView": Claim,
+             "AttachmentView": Attachment, "MemberBalanceApi": Member,
+             "PrivacyView": Member, "MemberPrivacyApi": Member,
              "ChronicTransitionView": ChronicRequest, "DependentTransitionView": Dependent,
              "MeetingTransitionView": CommitteeMeeting, "MeetingSittingView": CommitteeMeeting,
              "AttachmentView.claim_upload": Claim,
@@ -242,7 +264,7 @@ URL_VALUES = {"version": "v1", "locale": "en", "filename": "css/claimdesk.css",
               "DependentTransitionView.transition action": "confirm",
               "DependentTransitionView.bulk action": "confirm",
               "MeetingTransitionView.transition action": "open", "operation": "add",
-              "appbuilder.static filename": "js/ab_actions.js"}
+              "appbuilder.static filename": "js/ab_actions.js", "report": "membership"}
 
 
 # --- The cases: one per registered route and method --------------------------------------------
