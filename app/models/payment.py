@@ -85,6 +85,7 @@ class PaymentBatch(TimestampMixin, Model):
     cancelled_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("ab_user.id", name="fk_payment_batch_cancelled_by")
     )
+    cancelled_by: Mapped[User | None] = relationship(foreign_keys=[cancelled_by_id])
     cancelled_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)

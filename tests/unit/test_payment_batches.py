@@ -29,7 +29,7 @@ def _events(action: str) -> list[AuditEvent]:
 
 def test_a_batch_pays_exactly_the_approved_amounts_and_reports_every_exclusion(ctx):
     good = payable_claim(payee(), "1500.00")  # 80%: 1,200.00 approved
-    other = payable_claim(payee(), "2000.00")  # capped at the 1,800.00 fee: 1,440.00
+    other = payable_claim(payee(), "2000.00")  # 80%: 1,600.00
     unratified = payable_claim(payee(), ratified=False)
     nothing = payable_claim(payee(payout_method=None))
     broken = payee(**MOBILE)
@@ -85,7 +85,7 @@ def test_only_finance_builds_and_nothing_to_pay_says_why(ctx):
 
 def test_filters_are_checked_and_applied(ctx):
     small = payable_claim(payee(), "1000.00")  # 800.00
-    large = payable_claim(payee(), "2000.00")  # 1,440.00
+    large = payable_claim(payee(), "2000.00")  # 1,600.00
     with pytest.raises(ValidationFailed) as bad:
         BatchFilters.checked("gold", min_amount="abc", max_amount="-1", sla_status="late")
     assert set(bad.value.errors) == {"method", "min_amount", "max_amount", "sla_status"}
