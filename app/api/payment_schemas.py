@@ -137,6 +137,22 @@ def payout_file_operation(api: Any) -> dict[str, Any]:
     }
 
 
+def advice_operation(api: Any) -> dict[str, Any]:
+    return {
+        "summary": "The payment advice of a paid payment (PDF)",
+        "description": "One advice per member per batch: every claim of the member that the "
+        "payment's batch paid, with the approved and paid amounts, the references, the date "
+        "and where the money went. A member gets only his own. Each download is audited. 409 "
+        "before the batch is paid.",
+        "parameters": [PK_PARAMETER],
+        "responses": {
+            "200": {"description": "The advice", "content": {"application/pdf": {
+                "schema": {"type": "string", "format": "binary"}}}},
+            **error_responses("404", "409"),
+        },
+    }
+
+
 OPERATIONS = {
     "transition": ROUTES.operations()["transition"],
     "build": build_operation,

@@ -20,6 +20,7 @@ from app.models import Payment, PaymentBatch
 from app.services.payments import batches
 from app.services.payments.eligibility import BatchFilters
 from app.services.payments.files import payout_file
+from app.services.payments.receipts import payment_advice
 
 READ_ONLY = {"post", "put", "delete"}
 
@@ -122,3 +123,20 @@ class PaymentApi(ClaimdeskModelRestApi):
     search_columns = ["status", "reference", "paid_on"]
     order_columns = ["id", "status", "amount", "reference", "paid_on"]
     base_order = ("id", "desc")
+    method_permission_name = {**ClaimdeskModelRestApi.method_permission_name,
+                              "advice": perms.READ}
+    route_operations = {"advice": schemas.advice_operation}
+
+    @expose("/<pk>/advice", methods=["GET"])
+    @protect()
+    @answers_bad_input
+    @permission_name(perms.READ)
+    def advice(self, pk: str) -> Response:
+        """The payment advice, as PDF."""
+        payment_id = parse_pk(pk)
+        if payment_id is None:
+            return self.response_404()
+        name, pdf = payment_advice(db.session, payment_id, g.user)
+        return Response(pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Content-Type-Options": "nosniff"})

@@ -19,6 +19,7 @@ from app.services.errors import DomainError, ValidationFailed
 from app.services.payments import batches
 from app.services.payments.eligibility import BatchFilters
 from app.services.payments.files import payout_file
+from app.services.payments.receipts import payment_advice
 from app.views.common import FundModelView, money
 from app.views.forms.payments import BATCH_FORMS, BuildBatchForm
 from app.views.fund import RECORD_COLUMNS, RECORD_LABELS
@@ -64,6 +65,25 @@ class PaymentFilesView(BaseView):
         except DomainError as error:
             return refusal_page(self, error, url_for("PaymentBatchView.show", pk=pk))
         return Response(data, mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+class PaymentAdviceView(BaseView):
+    """``/payments/advice/<payment id>``: the member's payment advice (PDF) for the batch that
+    paid it; a member gets only his own (the row rule on payments)."""
+
+    route_base = "/payments/advice"
+    class_permission_name = perms.PAYMENT
+
+    @expose("/<int:pk>", methods=["GET"])
+    @has_access
+    @permission_name(perms.READ)
+    def download(self, pk: int) -> Any:
+        try:
+            name, pdf = payment_advice(db.session, pk, g.user)
+        except DomainError as error:
+            return refusal_page(self, error, url_for("PaymentView.show", pk=pk))
+        return Response(pdf, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -157,6 +177,13 @@ class PaymentBatchView(FundModelView):
         return widgets
 
 
+class AdviceLinkWidget(RenderTemplateWidget):
+    template = "payments/advice_link.html"
+
+    def __init__(self, payment: Payment) -> None:
+        super().__init__(payment=payment)
+
+
 class PaymentView(FundModelView):
     datamodel = SQLAInterface(Payment)
     class_permission_name = perms.PAYMENT
@@ -181,3 +208,9 @@ class PaymentView(FundModelView):
         "phone": "Mobile number", "cheque_number": "Cheque", **RECORD_LABELS,
     }
     formatters_columns = {"amount": money, **WHEN}
+    show_template = "payments/payment_show.html"
+
+    def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
+        widgets = super()._get_show_widget(pk, item, widgets=widgets, **kwargs)
+        widgets["advice"] = AdviceLinkWidget(item)
+        return widgets

@@ -160,6 +160,7 @@ OPERATIONS = [
     ("POST", "/api/v1/paymentbatch/{pk}/transition"),
     ("POST", "/api/v1/paymentbatch/{pk}/cheques"),
     ("GET", "/api/v1/paymentbatch/{pk}/payout_file"),
+    ("GET", "/api/v1/payment/{pk}/advice"),
     # statements imported for reconciliation (kept as imported: no PUT or DELETE)
     *[("GET", f"/api/v1/statementimport/{path}") for path in ("", "{pk}", "_info", "unmatched")],
     ("POST", "/api/v1/statementimport/import"),

@@ -219,6 +219,9 @@ ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
     "PaymentBatchApi.transition": ("paymentbatch", "t"),
     "PaymentBatchApi.cheques": ("paymentbatch", "t"),
     "PaymentBatchApi.payout_file": ("paymentbatch", "t"),
+    # a member's payment advice (PDF): his own, or any for those who read payments
+    "PaymentAdviceView.download": ("payment", "r"),
+    "PaymentApi.advice": ("payment", "r"),
     # reconciliation: importing a statement, what is left to follow up
     "ReconciliationView.import_statement": ("statement", "w"),
     "ReconciliationView.unmatched": ("statement", "r"),
@@ -260,7 +263,8 @@ PK_MODELS = {"ClaimTransitionView": Claim, "AttachmentView": Attachment,
              "AttachmentView.claim_upload": Claim,
              "AttachmentView.note_upload": ClaimNote, "ChecklistAnswerView": Claim,
              "AttachmentView.request_upload": ChronicRequest,
-             "PaymentBatchStepsView": PaymentBatch, "PaymentFilesView": PaymentBatch}
+             "PaymentBatchStepsView": PaymentBatch, "PaymentFilesView": PaymentBatch,
+             "PaymentAdviceView": Payment}
 URL_VALUES = {"version": "v1", "locale": "en", "filename": "css/claimdesk.css",
               "action": "submit", "ClaimTransitionView.bulk action": "reject",
               "ChronicTransitionView.transition action": "approve",
