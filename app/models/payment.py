@@ -157,6 +157,12 @@ class Payment(TimestampMixin, Model):
     def __repr__(self) -> str:
         return self.reference
 
+    @property
+    def overdue(self) -> bool:
+        """Not paid yet, and its claim has passed its payment date (app.services.sla_tick)."""
+        return self.status == "pending" and self.claim is not None and (
+            self.claim.payment_breached_at is not None or self.claim.sla_status == "breached")
+
 
 class StatementImport(TimestampMixin, Model):
     """A bank or mobile-money statement as Finance imported it; the same file twice is one."""

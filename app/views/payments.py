@@ -19,6 +19,7 @@ from app.services.errors import DomainError, ValidationFailed
 from app.services.payments import batches
 from app.services.payments.eligibility import BatchFilters
 from app.services.payments.files import payout_file
+from app.services.payments.overview import payment_overview
 from app.services.payments.receipts import payment_advice
 from app.views.common import FundModelView, money
 from app.views.forms.payments import BATCH_FORMS, BuildBatchForm
@@ -122,7 +123,15 @@ class BuildBatchView(BaseView):
             except DomainError as error:
                 return refusal_page(self, error, url_for("PaymentBatchView.list"))
         return self.render_template("payments/build.html", title="Build a payment batch",
-                                    form=form, batch=None, excluded=excluded, money=money)
+                                    form=form, batch=None, excluded=excluded, money=money,
+                                    overview=payment_overview(db.session))
+
+
+class OverviewWidget(RenderTemplateWidget):
+    template = "payments/overview.html"
+
+    def __init__(self) -> None:
+        super().__init__(overview=payment_overview(db.session))
 
 
 class BatchPaymentsWidget(RenderTemplateWidget):
@@ -139,6 +148,7 @@ class PaymentBatchView(FundModelView):
     list_title = "Payment batches"
     show_title = "Payment batch"
     show_template = "payments/batch_show.html"
+    list_template = "payments/batch_list.html"
     # Built, changed and closed only through their steps: no plain add, edit or delete.
     exclude_route_methods = {"add", "edit", "delete"}
     list_columns = ["batch_number", "method", "status", "payment_count", "total_amount",
@@ -168,6 +178,11 @@ class PaymentBatchView(FundModelView):
     }
     formatters_columns = {"total_amount": money, **WHEN}
 
+    def _get_list_widget(self, *args: Any, **kwargs: Any) -> Any:
+        widgets = super()._get_list_widget(*args, **kwargs)
+        widgets["overview"] = OverviewWidget()
+        return widgets
+
     def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
         widgets = super()._get_show_widget(pk, item, widgets=widgets, **kwargs)
         widgets["steps"] = StepButtonsWidget("PaymentBatchStepsView", batches.WORKFLOW, item,
@@ -191,7 +206,7 @@ class PaymentView(FundModelView):
     list_title = "Payments"
     show_title = "Payment"
     exclude_route_methods = {"add", "edit", "delete"}
-    list_columns = ["reference", "claim", "member", "amount", "status", "paid_on",
+    list_columns = ["reference", "claim", "member", "amount", "status", "overdue", "paid_on",
                     "reconciled_at"]
     # No relationship here: its filter would load every claim and member into a pick list.
     search_columns = ["reference", "status", "paid_on"]
@@ -205,9 +220,11 @@ class PaymentView(FundModelView):
         "amount": "Amount", "status": "Status", "paid_on": "Paid on",
         "reconciled_at": "Reconciled at", "payee_name": "Payee", "bank_name": "Bank",
         "bank_branch_code": "Branch code", "bank_account_number": "Account number",
-        "phone": "Mobile number", "cheque_number": "Cheque", **RECORD_LABELS,
+        "phone": "Mobile number", "cheque_number": "Cheque", "overdue": "Overdue",
+        **RECORD_LABELS,
     }
-    formatters_columns = {"amount": money, **WHEN}
+    formatters_columns = {"amount": money, "overdue": lambda late: "Overdue" if late else "",
+                          **WHEN}
     show_template = "payments/payment_show.html"
 
     def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
