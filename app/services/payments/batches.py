@@ -41,6 +41,7 @@ from app.services.payments.eligibility import (
 )
 from app.services.payments.payees import payee_details
 from app.services.record_transitions import Step, Workflow
+from app.services.settings import settings_snapshot
 
 FINANCE = frozenset({ROLE_FINANCE})
 BUILD_ATTEMPTS = 3
@@ -173,13 +174,14 @@ def _mark_paid(session: Session, batch: PaymentBatch, actor: Any,
             raise ValidationFailed({"cheque_number": "Record the cheque number of every "
                                     "payment first: " + ", ".join(missing) + "."})
     pay = TRANSITIONS["pay"]
-    for payment in batch.payments:
-        claim = session.get(Claim, payment.claim_id)
-        # The lifecycle's own checks (role, conflict, state, ratification, amount) and audit.
-        apply_transition(session, pay, claim, actor, {
-            "payment": payment, "paid_on": paid_on, "bank_reference": reference})
-        payment.status = "paid"
-        payment.paid_on = paid_on
+    with settings_snapshot():  # the SLA settings read once for the whole batch
+        for payment in batch.payments:
+            claim = session.get(Claim, payment.claim_id)
+            # The lifecycle's own checks (role, conflict, state, ratification, amount), audit.
+            apply_transition(session, pay, claim, actor, {
+                "payment": payment, "paid_on": paid_on, "bank_reference": reference})
+            payment.status = "paid"
+            payment.paid_on = paid_on
     batch.paid_by_id = actor.id
     batch.paid_on = paid_on
     batch.bank_reference = reference
