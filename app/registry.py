@@ -55,6 +55,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views.notifications import NotificationView
     from app.views.payments import (
         BuildBatchView,
+        ChequeNumbersView,
         PaymentAdviceView,
         PaymentBatchStepsView,
         PaymentBatchView,
@@ -101,6 +102,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(BuildBatchView, "Build a batch", icon="fa-plus", category="Finance")
     appbuilder.add_view_no_menu(PaymentBatchStepsView)  # approve, release, paid, cancel
     appbuilder.add_view_no_menu(PaymentFilesView)  # payout files
+    appbuilder.add_view_no_menu(ChequeNumbersView)  # a cheque batch's cheque numbers
     appbuilder.add_view_no_menu(PaymentAdviceView)  # a member's payment advice (PDF)
     # Reconciliation: statements imported, and what is left to follow up
     appbuilder.add_view(StatementImportView, "Statements", icon="fa-file-invoice",

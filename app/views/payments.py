@@ -22,7 +22,7 @@ from app.services.payments.files import payout_file
 from app.services.payments.overview import payment_overview
 from app.services.payments.receipts import payment_advice
 from app.views.common import FundModelView, money
-from app.views.forms.payments import BATCH_FORMS, BuildBatchForm
+from app.views.forms.payments import BATCH_FORMS, BuildBatchForm, ChequeNumbersForm
 from app.views.fund import RECORD_COLUMNS, RECORD_LABELS
 from app.views.record_actions import RecordStepsView, StepButtonsWidget
 from app.views.refusals import refusal_page
@@ -86,6 +86,30 @@ class PaymentAdviceView(BaseView):
             return refusal_page(self, error, url_for("PaymentView.show", pk=pk))
         return Response(pdf, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+class ChequeNumbersView(BaseView):
+    """``/paymentbatches/cheques/<id>``: the cheque number of each payment of a cheque batch,
+    posted from the batch's page."""
+
+    route_base = "/paymentbatches/cheques"
+    class_permission_name = perms.PAYMENT_BATCH
+
+    @expose("/<int:pk>", methods=["POST"])
+    @has_access
+    @permission_name(perms.TRANSITION)
+    def record(self, pk: int) -> Any:
+        back = url_for("PaymentBatchView.show", pk=pk)
+        form = ChequeNumbersForm()
+        if not form.validate():
+            flash(form.problem(), "danger")
+            return redirect(back)
+        try:
+            batches.record_cheques(pk, form.numbers(), g.user, form.version.data)
+        except DomainError as error:
+            return refusal_page(self, error, back)
+        flash("Cheque numbers recorded.", "success")
+        return redirect(back)
 
 
 class BuildBatchView(BaseView):

@@ -215,6 +215,7 @@ ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
     "BuildBatchView.build": ("paymentbatch", "w"),
     "PaymentBatchStepsView.transition": ("paymentbatch", "t"),
     "PaymentFilesView.download": ("paymentbatch", "t"),
+    "ChequeNumbersView.record": ("paymentbatch", "t"),
     "PaymentBatchApi.build": ("paymentbatch", "w"),
     "PaymentBatchApi.transition": ("paymentbatch", "t"),
     "PaymentBatchApi.cheques": ("paymentbatch", "t"),
@@ -264,7 +265,7 @@ PK_MODELS = {"ClaimTransitionView": Claim, "AttachmentView": Attachment,
              "AttachmentView.note_upload": ClaimNote, "ChecklistAnswerView": Claim,
              "AttachmentView.request_upload": ChronicRequest,
              "PaymentBatchStepsView": PaymentBatch, "PaymentFilesView": PaymentBatch,
-             "PaymentAdviceView": Payment}
+             "PaymentAdviceView": Payment, "ChequeNumbersView": PaymentBatch}
 URL_VALUES = {"version": "v1", "locale": "en", "filename": "css/claimdesk.css",
               "action": "submit", "ClaimTransitionView.bulk action": "reject",
               "ChronicTransitionView.transition action": "approve",

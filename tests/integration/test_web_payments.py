@@ -126,3 +126,35 @@ def test_a_claim_has_no_pay_button_or_page_of_its_own(app, client_for, fund):
     assert finance.get(f"/claims/transition/{fund['mine']}/pay").status_code == 404
     with app.app_context():
         assert db.session.get(Claim, fund["mine"]).status == "approved"
+
+
+def test_cheque_numbers_are_recorded_on_the_batch_page(app, client_for):
+    with app.app_context():
+        second_finance()
+        first = payable_claim(payee(payout_method="cheque")).id
+        payable_claim(payee(payout_method="cheque"), "2000.00")
+        db.session.remove()
+    finance, second = client_for("finance"), client_for("finance2")
+    submit_form(finance, "/paymentbatches/build/", {"method": "cheque"})
+    batch = _batch(app)
+    assert 'name="cheque_' not in text(finance.get(f"/paymentbatches/show/{batch.id}"))
+    _post_step(second, batch, "approve")
+    batch = _batch(app)
+    with app.app_context():
+        payments = {p.claim_id: p.id for p in db.session.get(PaymentBatch, batch.id).payments}
+    page = text(finance.get(f"/paymentbatches/show/{batch.id}"))
+    assert f'name="cheque_{payments[first]}"' in page
+    token = csrf_token(finance, f"/paymentbatches/show/{batch.id}")
+    done = finance.post(f"/paymentbatches/cheques/{batch.id}", data={
+        "csrf_token": token, "version": batch.version,
+        **{f"cheque_{pid}": f"00{n}" for n, pid in enumerate(payments.values(), start=41)}})
+    assert done.status_code == 302
+    page = text(finance.get(done.headers["Location"]))
+    assert "Cheque numbers recorded." in page
+    with app.app_context():
+        stored = [p.cheque_number for p in db.session.get(PaymentBatch, batch.id).payments]
+    assert sorted(stored) == ["0041", "0042"]
+    same = finance.post(f"/paymentbatches/cheques/{batch.id}", data={
+        "csrf_token": token, "version": _batch(app).version,
+        **{f"cheque_{pid}": "0099" for pid in payments.values()}})
+    assert "Each payment has its own cheque." in text(finance.get(same.headers["Location"]))

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, DatePickerWidget, Select2Widget
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
+from wtforms.widgets import HiddenInput
 
 from app.models.enums import PAYOUT_METHODS, SLA_STATUSES
 from app.views.forms.record_steps import ReasonForm, StepForm
@@ -45,6 +47,28 @@ class MarkPaidForm(StepForm):
 
     def params(self) -> dict[str, Any]:
         return {"paid_on": self.paid_on.data, "bank_reference": self.bank_reference.data}
+
+
+class ChequeNumbersForm(FlaskForm):
+    """One text per payment, named ``cheque_<payment id>``; those left empty are not changed."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def numbers(self) -> dict[int, str]:
+        found = {}
+        for name, value in request.form.items():
+            key = name.removeprefix("cheque_")
+            if name.startswith("cheque_") and key.isdigit() and value.strip():
+                found[int(key)] = value
+        return found
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        return super().validate(extra_validators) and bool(self.numbers())
+
+    def problem(self) -> str:
+        if self.errors:
+            return "The page was out of date: reload it and try again."
+        return "Enter at least one cheque number."
 
 
 BATCH_FORMS: dict[str, type[StepForm]] = {"mark_paid": MarkPaidForm, "cancel": ReasonForm}
