@@ -33,7 +33,7 @@ from app.models import Payment, StatementImport, StatementLine
 from app.models.base import utcnow
 from app.models.enums import STATEMENT_SOURCES
 from app.services import audit
-from app.services.errors import ValidationFailed
+from app.services.errors import Conflict, ValidationFailed
 from app.services.lifecycle.rules import actor_snapshot
 from app.services.payments.batches import require_finance
 
@@ -194,7 +194,8 @@ def import_statement(source: str, file_name: str, data: bytes, actor: Any) -> Im
         statement = session.scalars(sa.select(StatementImport)
                                     .where(StatementImport.sha256 == digest)).first()
         if statement is None:
-            raise
+            raise Conflict("Another statement with some of these lines was imported at the "
+                           "same moment: import this one again.") from None
         return ImportResult(statement, True, 0, 0, 0)
     except Exception:
         session.rollback()
