@@ -31,6 +31,7 @@ from app.models import (
     Member,
     MembershipType,
     Notification,
+    Payment,
     Provider,
     ProviderRateOverride,
     ReviewerSetting,
@@ -74,6 +75,8 @@ MEMBER_SCOPES: dict[type, Callable[[int], Any]] = {
     ClaimNote: lambda member_id: ClaimNote.id.in_(_visible_notes(member_id)),
     # Checklists, their answers and review templates are the committee's: left out on purpose,
     # so a member sees none of them.
+    # His own payments (SPEC: "own payments: r"); batches are Finance's, left out on purpose.
+    Payment: lambda member_id: Payment.member_id == member_id,
     # Only notifications addressed to his own login (never a role's shared inbox).
     Notification: lambda member_id: Notification.recipient_user_id.in_(
         sa.select(Member.user_id).where(Member.id == member_id)

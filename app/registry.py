@@ -24,10 +24,12 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.api.meetings import CommitteeMeetingApi
     from app.api.members import DependentApi, MemberApi
     from app.api.notes import ClaimNoteApi
+    from app.api.payments import PaymentApi, PaymentBatchApi
     from app.api.privacy import MemberPrivacyApi
     from app.api.reports import ReportApi
     from app.api.review import ChecklistAnswerApi, ChecklistItemApi, ReviewTemplateApi
     from app.api.reviewers import NotificationApi, ReviewerSettingApi
+    from app.api.statements import StatementImportApi
     from app.services.reports import TITLES
     from app.views.attachments import AttachmentView
     from app.views.audit import AuditEventView
@@ -54,11 +56,21 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views.members import DependentView
     from app.views.notes import ClaimNoteView, FollowUpView
     from app.views.notifications import NotificationView
+    from app.views.payments import (
+        BuildBatchView,
+        ChequeNumbersView,
+        PaymentAdviceView,
+        PaymentBatchStepsView,
+        PaymentBatchView,
+        PaymentFilesView,
+        PaymentView,
+    )
     from app.views.privacy import PrivacyView
     from app.views.reports import ReportsView
     from app.views.review import ChecklistAnswerView, ChecklistItemView, ReviewTemplateView
     from app.views.reviewers import MyQueueView, ReviewerSettingView, TrusteeReviewView
     from app.views.statement import ClaimStatementView
+    from app.views.statements import ReconciliationView, StatementImportView
 
     # The committee's dashboard (Admin, Committee, Auditor), first in their menu
     appbuilder.add_view(DashboardView, "Dashboard", icon="fa-chart-pie")
@@ -90,6 +102,20 @@ def register_views(appbuilder: AppBuilder) -> None:
                         category="Claims")
     appbuilder.add_view_no_menu(MeetingTransitionView)  # open, close
     appbuilder.add_view_no_menu(MeetingSittingView)  # attendance, agenda, minutes
+    # Payments: a member sees his own (Claims -> Payments); Finance builds and pays batches
+    appbuilder.add_view(PaymentView, "Payments", icon="fa-money-bill", category="Claims")
+    appbuilder.add_view(PaymentBatchView, "Payment batches", icon="fa-layer-group",
+                        category="Finance")
+    appbuilder.add_view(BuildBatchView, "Build a batch", icon="fa-plus", category="Finance")
+    appbuilder.add_view_no_menu(PaymentBatchStepsView)  # approve, release, paid, cancel
+    appbuilder.add_view_no_menu(PaymentFilesView)  # payout files
+    appbuilder.add_view_no_menu(ChequeNumbersView)  # a cheque batch's cheque numbers
+    appbuilder.add_view_no_menu(PaymentAdviceView)  # a member's payment advice (PDF)
+    # Reconciliation: statements imported, and what is left to follow up
+    appbuilder.add_view(StatementImportView, "Statements", icon="fa-file-invoice",
+                        category="Finance")
+    appbuilder.add_view(ReconciliationView, "Reconciliation", icon="fa-check-double",
+                        category="Finance")
     # Members
     # Its name differs from its category's: a member's menu shows the category, not the list.
     appbuilder.add_view(MemberView, "Member records", icon="fa-users", category="Members")
@@ -156,6 +182,9 @@ def register_views(appbuilder: AppBuilder) -> None:
         NotificationApi,
         ReportApi,
         MemberPrivacyApi,
+        PaymentBatchApi,
+        PaymentApi,
+        StatementImportApi,
     ):
         appbuilder.add_api(api)
 

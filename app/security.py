@@ -80,6 +80,8 @@ REVIEW_CHECKLIST = "ReviewChecklist"
 COMMITTEE_MEETING = "CommitteeMeeting"
 PAYMENT_BATCH = "PaymentBatch"
 PAYMENT = "Payment"
+# Bank and mobile-money statements Finance imports to reconcile the payments (issue 7).
+STATEMENT = "Statement"
 AUDIT_EVENT = "AuditEvent"
 MEMBER_HOME = "MemberHome"  # the member's own home page with his benefit balance
 # The committee's review aids that Admin configures: checklist items per claim type, and the
@@ -131,7 +133,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         CLAIM: RWDT | {REVIEW},
         CHRONIC_REQUEST: RWT | {REVIEW},
         **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), RW),
-        **_each((PAYMENT_BATCH, PAYMENT), R),
+        **_each((PAYMENT_BATCH, PAYMENT, STATEMENT), R),
         AUDIT_EVENT: R_EXPORT,
         DASHBOARD: R,
         **_each((CHECKLIST_ITEM, REVIEW_TEMPLATE), RWD),
@@ -149,7 +151,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **_each((DEPENDENT, CHRONIC_REQUEST), RWT | {REVIEW}),  # confirm, decide in bulk
         CLAIM: RWT | {REVIEW},
         **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), RW),
-        **_each((PAYMENT_BATCH, PAYMENT), R),
+        **_each((PAYMENT_BATCH, PAYMENT, STATEMENT), R),
         AUDIT_EVENT: R,
         DASHBOARD: R,
         **_each((CHECKLIST_ITEM, REVIEW_TEMPLATE), R),
@@ -165,6 +167,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         CLAIM: RT,  # the transition service lets Finance only mark claims paid
         **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), R),
         **_each((PAYMENT_BATCH, PAYMENT), RWT),
+        STATEMENT: RW,  # import statements (reconciliation)
         **_each((CHECKLIST_ITEM, REVIEW_TEMPLATE), R),
         REPORT: R,
     },
@@ -173,7 +176,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         SETTING: R,
         **_each((MEMBER, DEPENDENT, CLAIM, CLAIM_ITEM, ATTACHMENT, CHRONIC_REQUEST), R),
         **_each((CLAIM_NOTE, REVIEW_CHECKLIST, COMMITTEE_MEETING), R),
-        **_each((PAYMENT_BATCH, PAYMENT), R),
+        **_each((PAYMENT_BATCH, PAYMENT, STATEMENT), R),
         AUDIT_EVENT: R_EXPORT,
         DASHBOARD: R,  # read-only over everything, the fund's figures too
         **_each((CHECKLIST_ITEM, REVIEW_TEMPLATE), R),
@@ -228,7 +231,7 @@ MENU_LINKS: dict[str, tuple[str, str]] = {
 # his single member record are reached from his claims and his home page).
 ROLE_MENUS: dict[str, frozenset[str]] = {
     ROLE_MEMBER: frozenset({
-        "Claims", "Chronic requests", "Members", "Dependents",
+        "Claims", "Chronic requests", "Members", "Dependents", "Payments",
         "My account", "Home", "Profile", "Change password", "My data",
     }),
 }

@@ -58,10 +58,16 @@ _CHARTS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "decision's while undecided (standing still while information is requested), the "
         "payment's once decided; no_clock counts those without one. The totals add both "
         "clocks. The breaches_in_period figures count claims whose decision or payment date "
-        "passed in the 12 months (a first appeal starts a new decision clock).",
+        "passed in the 12 months (a first appeal starts a new decision clock). payments: "
+        "claims awaiting payment (due_soon: clock at risk, overdue: date passed), those already "
+        "in an open batch, paid claims not yet reconciled with a statement, and settled ones "
+        "(reconciled: only these count as settled).",
         {"open": _INT, **_SLA_COUNTS, "decision": _object(_SLA_COUNTS),
          "payment": _object(_SLA_COUNTS), "decision_breaches_in_period": _INT,
-         "payment_breaches_in_period": _INT},
+         "payment_breaches_in_period": _INT, "payments": _object({
+             "awaiting": _INT, "awaiting_amount": _MONEY, "due_soon": _INT, "overdue": _INT,
+             "overdue_amount": _MONEY, "in_open_batches": _INT, "paid_unreconciled": _INT,
+             "paid_unreconciled_amount": _MONEY, "settled": _INT, "settled_amount": _MONEY})},
     ),
     "decision_time": (
         "Median decision time",

@@ -37,6 +37,12 @@ def param_fields() -> dict[str, fields.Field]:
             "description": "approve: the first day the approval covers."}),
         "valid_to": fields.Date(validate=dates, metadata={
             "description": "approve: the last day the approval covers (not before valid_from)."}),
+        "paid_on": fields.Date(validate=dates, metadata={
+            "description": "mark_paid (payment batches): the date the payments were made (not "
+            "in the future)."}),
+        "bank_reference": fields.String(validate=[validate.Length(max=64), no_nul], metadata={
+            "description": "mark_paid (payment batches): the bank's or provider's reference of "
+            "the payout (required)."}),
         "reason": fields.String(validate=[validate.Length(max=MAX_REASON_LENGTH), no_nul],
                                 metadata={"description": "The written reason: required to "
                                           "reject or remove, optional otherwise."}),

@@ -26,6 +26,7 @@ from app.demo.logins import (
 )
 from app.demo.meetings import hold_meetings
 from app.demo.members import build_households
+from app.demo.payments import pay_ratified_claims
 from app.demo.reference import load_reference_data
 from app.demo.workload import DEMO_REVIEWERS, ensure_reviewer_settings, share_out
 from app.extensions import db
@@ -56,6 +57,7 @@ class DemoResult:
     approved_chronic_requests: int = 0
     decided_claims: int = 0
     meetings: int = 0
+    payment_batches: int = 0
     reviewer_settings: int = 0
     assigned_claims: int = 0
 
@@ -130,6 +132,7 @@ def load_demo(today: date | None = None) -> DemoResult:
     g.user = current_app.appbuilder.sm.find_user(username="admin")
     result.decided_claims = decide_claims(submitted, SEED + 1)
     result.meetings = hold_meetings(today)
+    result.payment_batches = pay_ratified_claims(today)
     # The open claims shared out among the reviewers, every clock brought up to now.
     result.assigned_claims = share_out(submitted)
     return result

@@ -30,6 +30,8 @@ STAFF_LOGINS = (
     ("committee3", ROLE_COMMITTEE, "Wanjiku", "Mwangi"),
     ("committee4", ROLE_COMMITTEE, "Kamau", "Njoroge"),
     ("finance", ROLE_FINANCE, "Peter", "Mwangi"),
+    # A payment batch is approved by another Finance user than its builder (four eyes).
+    ("finance2", ROLE_FINANCE, "Halima", "Said"),
     ("auditor", ROLE_AUDITOR, "Esther", "Chebet"),
 )
 # Linked, in this order, to the first demo households (app.demo.members.LINKED_HOUSEHOLDS).

@@ -10,6 +10,7 @@ from app.models.member import Dependent, Member
 from app.models.note import ClaimNote
 from app.models.notification import Notification
 from app.models.numbering import NumberSequence
+from app.models.payment import Payment, PaymentBatch, StatementImport, StatementLine
 from app.models.provider import Provider, ProviderRateOverride
 from app.models.review import ChecklistAnswer, ChecklistItem, ReviewTemplate
 from app.models.reviewer import ReviewerSetting
@@ -35,6 +36,8 @@ __all__ = [
     "MembershipType",
     "Notification",
     "NumberSequence",
+    "Payment",
+    "PaymentBatch",
     "PasswordChangeDue",
     "Provider",
     "ProviderRateOverride",
@@ -42,4 +45,6 @@ __all__ = [
     "ReviewerSetting",
     "ScaleItem",
     "Setting",
+    "StatementImport",
+    "StatementLine",
 ]

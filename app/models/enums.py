@@ -33,3 +33,9 @@ MEETING_STATUSES = ("draft", "open", "closed")
 # What a committee meeting did with a decision on its agenda; "pending" until it acts, and
 # "deferred" when the meeting closed without acting on it (the claim may go on a later agenda).
 AGENDA_OUTCOMES = ("pending", "ratified", "sent_back", "deferred")
+# A payment batch is built (draft), approved by a second Finance user (four eyes), released to
+# the bank or mobile-money provider, then recorded as paid; it can be cancelled until paid.
+BATCH_STATUSES = ("draft", "approved", "released", "paid", "cancelled")
+# One payment per claim: pending while its batch is open, paid with the batch, cancelled with it.
+PAYMENT_STATUSES = ("pending", "paid", "cancelled")
+STATEMENT_SOURCES = ("bank", "mobile_money")

@@ -7,7 +7,9 @@ What each chart counts (the page and the REST document say the same):
 - submissions and decisions per month: claims by the month (in the fund's time zone) of their
   submission and of their latest decision, the last 12 months including this one;
 - SLA: open claims by the status of their clock (the decision's while undecided, the
-  payment's once decided), and the breaches the clocks recorded in those 12 months;
+  payment's once decided), and the breaches the clocks recorded in those 12 months; with it the
+  payments' standing (app.services.payments.overview: awaiting, due soon, overdue, in batches,
+  paid but not reconciled, settled);
 - decision time: days from submission to the latest decision of claims decided in those 12
   months, the median overall and per month of decision;
 - benefit categories: approved amounts of decided claims (approved, partially approved, paid)
@@ -37,6 +39,7 @@ from app.services.adjudication.loader import DECIDED_PAYABLE, benefit_year
 from app.services.balance import IN_PROGRESS
 from app.services.calendar import fund_timezone, fund_today
 from app.services.errors import NotFound
+from app.services.payments.overview import payment_overview
 from app.services.settings import get_setting
 
 UNDECIDED = IN_PROGRESS
@@ -172,7 +175,8 @@ def sla(session: Session, p: Period) -> dict[str, Any]:
             **{key: decision[key] + payment[key] for key in (*SLA_STATES, "no_clock")},
             "decision": decision, "payment": payment,
             "decision_breaches_in_period": _breaches_in(session, Claim.sla_breached_at, p),
-            "payment_breaches_in_period": _breaches_in(session, Claim.payment_breached_at, p)}
+            "payment_breaches_in_period": _breaches_in(session, Claim.payment_breached_at, p),
+            "payments": payment_overview(session)}
 
 
 def decision_time(session: Session, p: Period) -> dict[str, Any]:

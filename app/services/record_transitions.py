@@ -96,6 +96,11 @@ def available_steps(workflow: Workflow, record: Any, user: Any) -> list[Step]:
     return found
 
 
+def load_record(workflow: Workflow, record_id: int, actor: Any) -> Any:
+    """The record ``record_id`` as ``actor`` may see it (the row rule), or NotFound."""
+    return _load(workflow, record_id, actor)
+
+
 def _load(workflow: Workflow, record_id: int, actor: Any) -> Any:
     model = workflow.model
     record = db.session.scalars(

@@ -108,6 +108,13 @@ SETTINGS: tuple[SettingDefinition, ...] = (
         "Committee members present for a meeting to ratify decisions.",
         maximum=100,
     ),
+    _int(
+        "phone_country_code",
+        254,
+        "Country dialling code of mobile numbers written without one (0712 345678): payout "
+        "files carry every number in international format.",
+        maximum=999,
+    ),
     _int("max_file_mb", 10, "Largest single attachment, in MB.", maximum=1024),
     _int("max_claim_files_mb", 50, "Largest total of a claim's attachments, in MB.", maximum=10240),
     _int("max_claim_files", 30, "Most attachments on one claim.", maximum=1000),

@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.services.calendar import age_on, fund_today
 from app.services.errors import ValidationFailed
+from app.services.payments.payees import payout_errors
 
 MONEY_MAX = Decimal("999999999999.99")
 NOT_HIS_PATIENT = "The patient must be the member or one of his dependents."
@@ -75,10 +76,8 @@ def member_errors(member: Member, today: date | None = None) -> dict[str, str]:
             not_future_error(member.contribution_receipt_date, today),
         ),
     ]
-    if member.payout_method == "bank" and not member.bank_account_number:
-        pairs.append(("bank_account_number", "A bank payout needs the account number."))
-    if member.payout_method == "mobile_money" and not member.mobile_money_number:
-        pairs.append(("mobile_money_number", "A mobile-money payout needs the phone number."))
+    # Checked when entered, so that a batch rarely finds a member it cannot pay.
+    pairs.extend(payout_errors(member).items())
     return _collect(pairs)
 
 

@@ -61,7 +61,7 @@ class ClaimTransitionView(BaseView):
     @permission_name(perms.TRANSITION)
     def transition(self, pk: int, action: str) -> Any:
         transition = TRANSITIONS.get(action)
-        if transition is None:
+        if transition is None or transition.internal:  # "pay": only inside a payment batch
             abort(404)
         claim = self._visible_claim(pk)
         form = form_for(action, claim, g.user)

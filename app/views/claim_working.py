@@ -24,7 +24,7 @@ def available_transitions(claim: Claim, user: Any) -> list[Transition]:
     """
     available = []
     for transition in TRANSITIONS.values():
-        if claim.status not in transition.sources:
+        if transition.internal or claim.status not in transition.sources:
             continue  # spares check_allowed's queries for steps this state never allows
         try:
             check_allowed(db.session, transition, claim, user)

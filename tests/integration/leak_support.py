@@ -36,6 +36,8 @@ from app.models import (
     Dependent,
     Member,
     Notification,
+    Payment,
+    PaymentBatch,
 )
 from app.services.attachments import Upload, attach, find_owner
 from tests import factories, hostile_files
@@ -130,7 +132,16 @@ def seed_fund() -> Fund:
     )
     chronic.medicines = [ChronicMedicine(id=next(ids), name="Zqxamide", strength="313zqx mg",
                                          dosage="Thrice nightly zqx", duration="13 zqx weeks")]
-    db.session.add_all([b_user, b, spouse, child, draft, asked, chronic])
+    # B's claim paid through a batch (a batch is Finance's: members see no batch at all)
+    batch = PaymentBatch(id=next(ids), batch_number="PB-ZQX-01", method="bank",
+                         created_by_id=factories.user_id("finance"), status="draft",
+                         total_amount=Decimal("3333.77"), payment_count=1)
+    paid = Payment(id=next(ids), batch=batch, line_no=1, claim=asked, member=b,
+                   amount=Decimal("3333.77"), reference="PB-ZQX-01-001",
+                   payee_name="Zebulon Zqx Quixotevski", bank_name="Zqx Cooperative Bank",
+                   bank_branch_code="ZQX-031", bank_account_number="ZQX0099887766",
+                   phone="+254711987654")
+    db.session.add_all([b_user, b, spouse, child, draft, asked, chronic, batch, paid])
     db.session.flush()
     db.session.add_all([
         ClaimNote(id=next(ids), claim=asked, body="Zqx note the member may read",

@@ -157,6 +157,17 @@ OPERATIONS = [
     ("GET", "/api/v1/notification/{pk}"),
     ("GET", "/api/v1/notification/_info"),
     ("POST", "/api/v1/notification/{pk}/read"),
+    # payment batches (changed only through their own routes) and payments (read-only)
+    *[("GET", f"/api/v1/{resource}/{path}") for resource in ("paymentbatch", "payment")
+      for path in ("", "{pk}", "_info")],
+    ("POST", "/api/v1/paymentbatch/build"),
+    ("POST", "/api/v1/paymentbatch/{pk}/transition"),
+    ("POST", "/api/v1/paymentbatch/{pk}/cheques"),
+    ("GET", "/api/v1/paymentbatch/{pk}/payout_file"),
+    ("GET", "/api/v1/payment/{pk}/advice"),
+    # statements imported for reconciliation (kept as imported: no PUT or DELETE)
+    *[("GET", f"/api/v1/statementimport/{path}") for path in ("", "{pk}", "_info", "unmatched")],
+    ("POST", "/api/v1/statementimport/import"),
     # the dashboard's charts
     *[("GET", f"/api/v1/dashboard/{chart}")
       for chart in ("open_claims", "monthly", "sla", "decision_time", "categories",

@@ -196,7 +196,9 @@ def test_member_and_dependent_rules_are_the_forms_rules(app, client, admin, refs
     assert future_member.status_code == 422
     assert message(future_member) == {
         "date_of_birth": ["The date cannot be in the future."],
-        "bank_account_number": ["A bank payout needs the account number."]}
+        "bank_account_number": ["A bank payout needs the account number."],
+        "bank_name": ["A bank payout needs the bank's name."],
+        "bank_branch_code": ["A bank payout needs the branch code."]}
     old_child = client.post("/api/v1/dependent/", headers=admin, json={
         "member": refs["member"], "first_name": "C", "last_name": "D",
         "relationship_type": "child", "date_of_birth": "1990-01-01"})

@@ -32,6 +32,8 @@ from app.models import (
     Member,
     MembershipType,
     Notification,
+    Payment,
+    PaymentBatch,
     Provider,
     ReviewerSetting,
     ScaleItem,
@@ -41,6 +43,7 @@ from app.models.reviewer import OPEN_REVIEW
 from app.services.adjudication.loader import adjudicate_claim
 from app.services.calendar import fund_today
 from app.services.minutes import minutes_pdf
+from app.services.payments.reconciliation import unmatched_lines, unreconciled_payments
 from app.services.roles import sync_roles
 from app.services.settings import SETTINGS
 from app.services.validation import claim_errors, dependent_errors, member_errors
@@ -215,7 +218,7 @@ def test_the_demo_claims_are_in_every_state_and_their_totals_add_up(demo_ctx):
     statuses = Counter(c.status for c in claims)
     assert set(statuses) == {
         "draft", "submitted", "under_review", "info_requested", "approved",
-        "partially_approved", "rejected", "appealed", "trustee_review",
+        "partially_approved", "rejected", "appealed", "trustee_review", "paid",
     }
     assert statuses["appealed"] == statuses["trustee_review"] == 1
     assert statuses["submitted"] > statuses["approved"] > statuses["partially_approved"]
@@ -319,6 +322,27 @@ def test_the_demo_committee_met_ratified_and_planned_its_next_meeting(demo_ctx):
     words = " ".join(" ".join(page.extract_text() for page in PdfReader(
         io.BytesIO(pdf)).pages).split())
     assert all(item.claim.claim_number in words for item in held.agenda)
+
+
+def test_the_demo_paid_and_reconciled_its_ratified_decisions(demo_ctx):
+    batches = db.session.scalars(sa.select(PaymentBatch).order_by(PaymentBatch.id)).all()
+    assert [(b.method, b.status) for b in batches] == [("bank", "paid"), ("mobile_money", "paid")]
+    for batch in batches:
+        assert (batch.created_by.username, batch.approved_by.username) == ("finance", "finance2")
+        assert batch.payments and batch.bank_reference
+        assert batch.total_amount == sum(p.amount for p in batch.payments)
+        for payment in batch.payments:
+            claim = payment.claim
+            assert claim.status == "paid" and claim.ratified_meeting_id is not None
+            assert claim.total_paid == claim.total_approved == payment.amount
+            assert claim.member.payout_method == batch.method
+            assert transitions(claim)[-1][:2] == ("claim.pay", "finance")
+    bank, mobile = batches
+    assert all(p.reconciled_at is not None for p in bank.payments)
+    assert unreconciled_payments(db.session) == [mobile.payments[-1]]
+    assert [line.reference for line in unmatched_lines(db.session)] == ["B2C-CHARGES"]
+    paid = db.session.scalar(sa.select(sa.func.count()).select_from(Payment))
+    assert paid == db.session.scalar(sa.select(sa.func.count()).where(Claim.status == "paid"))
 
 
 def test_decided_demo_claims_carry_the_amounts_the_engine_computes(demo_ctx):

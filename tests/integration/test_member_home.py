@@ -117,7 +117,7 @@ def _menu(client, headers) -> dict[str, list[str]]:
 def test_the_members_menu_holds_what_he_uses_and_nothing_else(client, client_for,
                                                                api_headers, family):
     assert _menu(client, api_headers("member1")) == {
-        "Claims": ["Claims", "Chronic requests"],
+        "Claims": ["Claims", "Chronic requests", "Payments"],
         "Members": ["Dependents"],
         "My account": ["Home", "Profile", "Change password", "My data"],
     }
@@ -131,7 +131,8 @@ def test_the_members_menu_holds_what_he_uses_and_nothing_else(client, client_for
     # Each entry opens for him.
     member = client_for("member1")
     for url in ("/claims/list/", "/chronic-requests/list/", "/dependents/list/", "/my/",
-                "/users/userinfo/", "/resetmypassword/form", "/privacy/mine/"):
+                "/users/userinfo/", "/resetmypassword/form", "/privacy/mine/",
+                "/payments/list/"):
         assert member.get(url).status_code == 200, url
 
 

@@ -31,9 +31,12 @@ from app.models import (
     Dependent,
     Member,
     Notification,
+    Payment,
+    PaymentBatch,
     ProviderRateOverride,
     ReviewerSetting,
     Setting,
+    StatementImport,
 )
 from app.services.attachments import Upload, attach, find_owner
 from tests import factories, hostile_files
@@ -97,6 +100,12 @@ SPEC = {
     "report": dict(Admin="r", Committee="r", Finance="r", Auditor="r"),
     # Data Protection Act: subject-access export (a member his own), anonymisation (Admin)
     "privacy": dict(Admin="rw", Member="r"),
+    # payment batches: Finance builds (w), approves, releases, pays, cancels, downloads the
+    # payout file (t); payments: a member reads his own
+    "paymentbatch": dict(Admin="r", Committee="r", Finance="rwt", Auditor="r"),
+    "payment": dict(Admin="r", Committee="r", Finance="r", Auditor="r", Member="r"),
+    # statements Finance imports to reconcile the payments (w: import one)
+    "statement": dict(Admin="r", Committee="r", Finance="rw", Auditor="r"),
 }
 
 # --- Routes: what each one does ---------------------------------------------------------------
@@ -129,6 +138,9 @@ VIEWS = {  # view (endpoint prefix) -> resource
     "ReviewerSettingView": "reviewersetting", "ReviewerSettingApi": "reviewersetting",
     "MyQueueView": "review queue", "TrusteeReviewView": "trustee review",
     "NotificationView": "notification", "NotificationApi": "notification",
+    "PaymentBatchView": "paymentbatch", "PaymentBatchApi": "paymentbatch",
+    "PaymentView": "payment", "PaymentApi": "payment",
+    "StatementImportView": "statement", "StatementImportApi": "statement",
 }
 METHODS = {  # a view's method -> verb
     "list": "r", "show": "r", "add": "w", "edit": "w", "delete": "d", "search": "r",
@@ -220,6 +232,23 @@ ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
     "PrivacyView.anonymise": ("privacy", "w"),
     "MemberPrivacyApi.subject_access": ("privacy", "r"),
     "MemberPrivacyApi.anonymise": ("privacy", "w"),
+    # payment batches: building one, its steps (<action> "approve"), cheques, payout file
+    "BuildBatchView.build": ("paymentbatch", "w"),
+    "PaymentBatchStepsView.transition": ("paymentbatch", "t"),
+    "PaymentFilesView.download": ("paymentbatch", "t"),
+    "ChequeNumbersView.record": ("paymentbatch", "t"),
+    "PaymentBatchApi.build": ("paymentbatch", "w"),
+    "PaymentBatchApi.transition": ("paymentbatch", "t"),
+    "PaymentBatchApi.cheques": ("paymentbatch", "t"),
+    "PaymentBatchApi.payout_file": ("paymentbatch", "t"),
+    # a member's payment advice (PDF): his own, or any for those who read payments
+    "PaymentAdviceView.download": ("payment", "r"),
+    "PaymentApi.advice": ("payment", "r"),
+    # reconciliation: importing a statement, what is left to follow up
+    "ReconciliationView.import_statement": ("statement", "w"),
+    "ReconciliationView.unmatched": ("statement", "r"),
+    "StatementImportApi.import_statement": ("statement", "w"),
+    "StatementImportApi.unmatched": ("statement", "r"),
 }
 # FAB's permission screens are list-only: their other routes exist, and no one may use them.
 ENDPOINTS.update({
@@ -256,7 +285,9 @@ PK_MODELS = {"ClaimTransitionView": Claim, "ClaimStatementView": Claim,
              "MeetingTransitionView": CommitteeMeeting, "MeetingSittingView": CommitteeMeeting,
              "AttachmentView.claim_upload": Claim,
              "AttachmentView.note_upload": ClaimNote, "ChecklistAnswerView": Claim,
-             "AttachmentView.request_upload": ChronicRequest}
+             "AttachmentView.request_upload": ChronicRequest,
+             "PaymentBatchStepsView": PaymentBatch, "PaymentFilesView": PaymentBatch,
+             "PaymentAdviceView": Payment, "ChequeNumbersView": PaymentBatch}
 URL_VALUES = {"version": "v1", "locale": "en", "filename": "css/claimdesk.css",
               "action": "submit", "ClaimTransitionView.bulk action": "reject",
               "ChronicTransitionView.transition action": "approve",
@@ -264,6 +295,7 @@ URL_VALUES = {"version": "v1", "locale": "en", "filename": "css/claimdesk.css",
               "DependentTransitionView.transition action": "confirm",
               "DependentTransitionView.bulk action": "confirm",
               "MeetingTransitionView.transition action": "open", "operation": "add",
+              "PaymentBatchStepsView.transition action": "approve",
               "appbuilder.static filename": "js/ab_actions.js", "report": "membership"}
 
 
@@ -377,6 +409,14 @@ def seed_records() -> None:
     factories.scale_item()
     db.session.add(Setting(key="matrix_probe", value="1"))
     db.session.add(CommitteeMeeting(meeting_date=date(2026, 5, 14), meeting_type="monthly"))
+    # A draft batch built by admin's login (Finance may approve it: four eyes) paying member1
+    batch = PaymentBatch(batch_number="PB-000001", method="bank",
+                         created_by_id=factories.user_id("admin"),
+                         total_amount=Decimal("1200.00"), payment_count=1)
+    db.session.add(Payment(batch=batch, line_no=1, claim=claim, member=own,
+                           amount=Decimal("1200.00"), reference="PB-000001-001",
+                           payee_name="Own Otieno", bank_account_number="1234567890"))
+    db.session.add(StatementImport(source="bank", file_name="matrix.csv", sha256="0" * 64))
     db.session.add(AuditEvent(action="matrix_probe", resource_type="claim", resource_id="1"))
     # committee1's own settings, and a notification in the Committee's inbox
     db.session.add(ReviewerSetting(user_id=factories.user_id("committee1"), capacity=30))

@@ -27,6 +27,7 @@ BYLAW_DEFAULTS = {
     "ratification_threshold": Decimal("0"),
     "show_reviewer_names": False,
     "committee_quorum": 4,
+    "phone_country_code": 254,
     "max_file_mb": 10,
     "max_claim_files_mb": 50,
     "max_claim_files": 30,

@@ -22,9 +22,9 @@ from app.services.assignment import assign_reviewer, reassign
 from app.services.attachments import items_with_attachments
 from app.services.calendar import fund_today
 from app.services.checklists import require_complete_checklist
-from app.services.errors import Forbidden, ValidationFailed
+from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.lifecycle.rules import role_names
-from app.services.ratification import send_back
+from app.services.ratification import is_payable, send_back
 from app.services.review_templates import fill_reason
 from app.services.settings import get_setting
 from app.services.validation import claim_errors, money_error
@@ -239,6 +239,29 @@ def trustee_decision(session: Session, claim: Claim, actor: Any, params: dict[st
     return {"decision": claim.status, "reason": reason, **_amounts(claim)}
 
 
+def pay(session: Session, claim: Claim, actor: Any, params: dict[str, Any]) -> dict:
+    """Paid through ``params["payment"]``, a payment of a batch being recorded as paid: the
+    amount paid is the approved amount, never more or less (SPEC: pay exactly what was approved
+    and ratified, once)."""
+    payment = params.get("payment")
+    if payment is None or payment.claim_id != claim.id:
+        raise Conflict("Claims are marked paid only through their payment batch.")
+    if actor.id in (claim.decided_by_id, claim.recommended_by_id):
+        raise Forbidden(f"You signed the decision on claim {claim.claim_number}: someone else "
+                        "must pay it.")
+    if not is_payable(claim):
+        raise Conflict(f"Claim {claim.claim_number} awaits ratification: it cannot be paid yet.")
+    if payment.amount != claim.total_approved:
+        raise Conflict(f"Claim {claim.claim_number}'s approved amount "
+                       f"({claim.total_approved:,.2f}) is not its payment's "
+                       f"({payment.amount:,.2f}): cancel the batch and build it again.")
+    claim.total_paid = payment.amount
+    claim.status = "paid"
+    return {"amount_paid": payment.amount, "reference": payment.reference,
+            "batch": payment.batch.batch_number, "paid_on": params.get("paid_on"),
+            "bank_reference": params.get("bank_reference")}
+
+
 ACTIONS: dict[str, Callable[[Session, Claim, Any, dict[str, Any]], dict]] = {
     "submit": submit,
     "start_review": start_review,
@@ -253,4 +276,5 @@ ACTIONS: dict[str, Callable[[Session, Claim, Any, dict[str, Any]], dict]] = {
     "trustee_decision": trustee_decision,
     "send_back": send_back,  # at a committee meeting with quorum
     "reassign": reassign,  # another reviewer (app.services.assignment)
+    "pay": pay,  # by Finance, inside a payment batch's "mark paid" (app.services.payments)
 }

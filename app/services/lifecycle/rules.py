@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import Claim, Member
-from app.security import ROLE_ADMIN, ROLE_COMMITTEE, ROLE_MEMBER
+from app.security import ROLE_ADMIN, ROLE_COMMITTEE, ROLE_FINANCE, ROLE_MEMBER
 from app.services.errors import Conflict, Forbidden
 
 OFFICERS = frozenset({ROLE_COMMITTEE, ROLE_ADMIN})  # review, decide, key in paper claims
@@ -27,6 +27,9 @@ class Transition:
     conflict_checked: bool = True
     # Only for a decision still awaiting ratification (app.services.ratification).
     needs_ratification: bool = False
+    # Taken only by another service inside its own step (a payment batch marks its claims
+    # paid), never on its own from the claim's page, a bulk run or the claim's REST route.
+    internal: bool = False
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -53,6 +56,9 @@ TRANSITIONS: dict[str, Transition] = {
                    needs_ratification=True),
         Transition("reassign", "Reassign", ("submitted", "under_review", "info_requested",
                                             "appealed"), OFFICERS),
+        # Finance only, through a released payment batch (app.services.payments.batches).
+        Transition("pay", "Mark paid", ("approved", "partially_approved"),
+                   frozenset({ROLE_FINANCE}), internal=True),
     )
 }
 
@@ -141,4 +147,5 @@ def _past(transition: Transition) -> str:
         "trustee_decision": "decided by the trustees",
         "send_back": "sent back to review",
         "reassign": "reassigned",
+        "pay": "paid",
     }[transition.name]

@@ -94,6 +94,9 @@ def transition_named(action: str) -> Transition:
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise ValidationFailed({"action": f"Unknown action {action!r}."})
+    if transition.internal:
+        raise Conflict("Claims are marked paid only through their payment batch "
+                       "(Finance: Payment batches).")
     return transition
 
 
