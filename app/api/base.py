@@ -82,6 +82,9 @@ class ClaimdeskModelRestApi(ModelRestApi):
     record_rules: tuple[Callable[[Any], dict[str, str]], ...] = ()
     # Columns only the fund's staff may set (e.g. the date the fund received a paper claim).
     staff_only_columns: tuple[str, ...] = ()
+    # Columns only the fund's staff may read: a member's answers never carry them, and he can
+    # neither filter nor order by them (e.g. a file flagged as the same as another member's).
+    staff_only_read_columns: tuple[str, ...] = ()
     # The OpenAPI operations of a resource's own routes: method name -> builder(api).
     route_operations: dict[str, Callable[[Any], dict[str, Any]]] = {}
 
@@ -127,7 +130,13 @@ class ClaimdeskModelRestApi(ModelRestApi):
 
     # --- reads --------------------------------------------------------------------------------
     def _handle_filters_args(self, rison_args: dict[str, Any]) -> Any:
-        return typed_filters(self, rison_args.get("filters", []))
+        filters = rison_args.get("filters", [])
+        if self._restricted():
+            asked = {f.get("col") for f in filters} | {rison_args.get("order_column")}
+            hidden = asked & set(self.staff_only_read_columns)
+            if hidden:
+                raise BadQuery(f"There is no column {sorted(hidden)[0]} to filter or order by.")
+        return typed_filters(self, filters)
 
     @expose("/", methods=["GET"])
     @protect()
@@ -176,6 +185,32 @@ class ClaimdeskModelRestApi(ModelRestApi):
     def info(self, **kwargs: Any) -> Response:
         """Columns, filters and permissions."""
         return self.info_headless(**kwargs)
+
+    def pre_get(self, data: dict[str, Any]) -> None:
+        if self._restricted():
+            self.hide_from_member(data, [data.get("id")], [data.get("result") or {}])
+
+    def pre_get_list(self, data: dict[str, Any]) -> None:
+        if self._restricted():
+            self.hide_from_member(data, list(data.get("ids") or []), data.get("result") or [])
+
+    def hide_from_member(self, data: dict[str, Any], ids: list[Any],
+                         rows: list[dict[str, Any]]) -> None:
+        """Take out of a member's answer what only the staff read; ``ids`` are the rows' ids
+        (a subclass may blank a row's values by its record's state)."""
+        hidden = set(self.staff_only_read_columns)
+        if not hidden:
+            return
+        for row in rows:
+            for column in hidden:
+                row.pop(column, None)
+        for key in (API_LIST_COLUMNS_RIS_KEY, API_SHOW_COLUMNS_RIS_KEY,
+                    API_ORDER_COLUMNS_RIS_KEY):
+            if isinstance(data.get(key), list):
+                data[key] = [c for c in data[key] if c not in hidden]
+        if isinstance(data.get(API_LABEL_COLUMNS_RIS_KEY), dict):
+            for column in hidden:
+                data[API_LABEL_COLUMNS_RIS_KEY].pop(column, None)
 
     # --- writes -------------------------------------------------------------------------------
     @expose("/", methods=["POST"])
