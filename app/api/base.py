@@ -36,9 +36,10 @@ from flask_appbuilder.security.decorators import permission_name, protect
 from marshmallow import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.access import current_user, is_restricted, member_scope_base_filters
+from app.access import member_scope_base_filters
 from app.api import openapi
 from app.api.fields import ClaimdeskSchemaConverter
+from app.api.member_answers import MemberAnswers
 from app.api.query import (
     BadQuery,
     info_query_schema,
@@ -69,7 +70,7 @@ class OfferedFilter(BaseFilter):
         return query if clause is None else query.where(clause)
 
 
-class ClaimdeskModelRestApi(ModelRestApi):
+class ClaimdeskModelRestApi(MemberAnswers, ModelRestApi):
     method_permission_name = MODEL_METHOD_PERMISSIONS
     allow_browser_login = True
     # The Member role's row rule (app.access); subclasses add their own filters to this list.
@@ -82,9 +83,6 @@ class ClaimdeskModelRestApi(ModelRestApi):
     record_rules: tuple[Callable[[Any], dict[str, str]], ...] = ()
     # Columns only the fund's staff may set (e.g. the date the fund received a paper claim).
     staff_only_columns: tuple[str, ...] = ()
-    # Columns only the fund's staff may read: a member's answers never carry them, and he can
-    # neither filter nor order by them (e.g. a file flagged as the same as another member's).
-    staff_only_read_columns: tuple[str, ...] = ()
     # The OpenAPI operations of a resource's own routes: method name -> builder(api).
     route_operations: dict[str, Callable[[Any], dict[str, Any]]] = {}
 
@@ -118,6 +116,11 @@ class ClaimdeskModelRestApi(ModelRestApi):
                                        self.query_schema(kind))
         # PUT keeps the fields a client leaves out: nothing is required.
         api_spec.components.schemas[self.edit_model_schema_name].pop("required", None)
+        for name in (self.list_model_schema_name, self.show_model_schema_name):
+            properties = api_spec.components.schemas[name].get("properties", {})
+            for column in self.decision_columns:
+                if column in properties:
+                    properties[column]["nullable"] = True
 
     def operation_helper(self, path: Any = None, operations: Any = None, methods: Any = None,
                          func: Any = None, **kwargs: Any) -> None:
@@ -133,7 +136,7 @@ class ClaimdeskModelRestApi(ModelRestApi):
         filters = rison_args.get("filters", [])
         if self._restricted():
             asked = {f.get("col") for f in filters} | {rison_args.get("order_column")}
-            hidden = asked & set(self.staff_only_read_columns)
+            hidden = asked & self.member_unqueryable()
             if hidden:
                 raise BadQuery(f"There is no column {sorted(hidden)[0]} to filter or order by.")
         return typed_filters(self, filters)
@@ -185,32 +188,6 @@ class ClaimdeskModelRestApi(ModelRestApi):
     def info(self, **kwargs: Any) -> Response:
         """Columns, filters and permissions."""
         return self.info_headless(**kwargs)
-
-    def pre_get(self, data: dict[str, Any]) -> None:
-        if self._restricted():
-            self.hide_from_member(data, [data.get("id")], [data.get("result") or {}])
-
-    def pre_get_list(self, data: dict[str, Any]) -> None:
-        if self._restricted():
-            self.hide_from_member(data, list(data.get("ids") or []), data.get("result") or [])
-
-    def hide_from_member(self, data: dict[str, Any], ids: list[Any],
-                         rows: list[dict[str, Any]]) -> None:
-        """Take out of a member's answer what only the staff read; ``ids`` are the rows' ids
-        (a subclass may blank a row's values by its record's state)."""
-        hidden = set(self.staff_only_read_columns)
-        if not hidden:
-            return
-        for row in rows:
-            for column in hidden:
-                row.pop(column, None)
-        for key in (API_LIST_COLUMNS_RIS_KEY, API_SHOW_COLUMNS_RIS_KEY,
-                    API_ORDER_COLUMNS_RIS_KEY):
-            if isinstance(data.get(key), list):
-                data[key] = [c for c in data[key] if c not in hidden]
-        if isinstance(data.get(API_LABEL_COLUMNS_RIS_KEY), dict):
-            for column in hidden:
-                data[API_LABEL_COLUMNS_RIS_KEY].pop(column, None)
 
     # --- writes -------------------------------------------------------------------------------
     @expose("/", methods=["POST"])
@@ -277,11 +254,6 @@ class ClaimdeskModelRestApi(ModelRestApi):
         return self.response(200, message="Deleted.")
 
     # --- helpers ------------------------------------------------------------------------------
-    @staticmethod
-    def _restricted() -> bool:
-        user = current_user()
-        return user is not None and is_restricted(user)
-
     def _check_staff_only(self, data: dict[str, Any]) -> None:
         if self._restricted():
             sent = [col for col in self.staff_only_columns if col in data]

@@ -8,20 +8,23 @@ from typing import Any
 
 from flask import g
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.widgets import ListWidget
 from wtforms.validators import DataRequired
 
 from app import security as perms
 from app.access import is_restricted
+from app.extensions import db
 from app.models import ChronicRequest, Claim, ClaimItem, Dependent, Member, Provider
 from app.services.attachments import Owner
+from app.services.disclosure import ITEM_RESULTS, decision_shown, items_of_undecided_claims
 from app.services.settings import get_setting
 from app.services.validation import claim_errors, claim_item_errors
 from app.views.attachments import AttachmentsWidget
 from app.views.claim_bulk import BULK_PERMISSIONS, ClaimBulkActions
 from app.views.claim_working import (
-    ProcessingFormWidget,
     StatusHistoryWidget,
     TransitionButtonsWidget,
+    processing_form_widget,
 )
 from app.views.common import FundModelView, money
 from app.views.fund import RECORD_LABELS
@@ -35,8 +38,23 @@ MONEY_COLUMNS = ("unit_cost", "claimed_amount", "eligible_amount", "approved_amo
                  "total_claimed", "total_eligible", "total_approved", "total_paid")
 
 
+class ClaimItemListWidget(ListWidget):
+    """Claim items; a member's rows show no working before his claim is decided."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        if is_restricted(g.user):
+            undecided = items_of_undecided_claims(db.session, kwargs.get("pks") or [])
+            # FAB gives the rows as a generator: keep them to show after blanking.
+            kwargs["value_columns"] = list(kwargs.get("value_columns") or [])
+            for pk, row in zip(kwargs.get("pks") or [], kwargs["value_columns"], strict=True):
+                if pk in undecided:
+                    row.update({c: None for c in ITEM_RESULTS if c in row})
+        super().__init__(**kwargs)
+
+
 class ClaimItemView(FundModelView):
     datamodel = SQLAInterface(ClaimItem)
+    list_widget = ClaimItemListWidget
     class_permission_name = perms.CLAIM_ITEM
     route_base = "/claim-items"
     list_title = "Claim items"
@@ -68,6 +86,12 @@ class ClaimItemView(FundModelView):
     domain_rule = staticmethod(claim_item_errors)
     formatters_columns = {c: money for c in MONEY_COLUMNS}
 
+    def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
+        if not decision_shown(item.claim.status, g.user):
+            kwargs["show_fieldsets"] = [("Item", {"fields": [
+                c for c in self.show_columns if c not in ITEM_RESULTS]})]
+        return super()._get_show_widget(pk, item, widgets=widgets, **kwargs)
+
 
 TREATMENT = ["first_visit_date", "admission_date", "discharge_date", "treated_abroad",
              "return_date", "admission_notified_at", "diagnosis", "icd10_code", "chronic_request"]
@@ -78,18 +102,21 @@ def yes_no(value: Any) -> str:
     return "Yes" if value else "No"
 
 
-def member_show_fieldsets(show_reviewer_names: bool) -> list[tuple[str, dict[str, Any]]]:
+def member_show_fieldsets(show_reviewer_names: bool,
+                          decided: bool = True) -> list[tuple[str, dict[str, Any]]]:
     """What a member sees of his claim: no review internals (priority, SLA, flags, computed
-    outcome, version), and the names of the fund's people only when the fund's setting
+    outcome, version), the amounts the fund pays only once it has decided
+    (app.services.disclosure), and the names of the fund's people only when the fund's setting
     ``show_reviewer_names`` says so."""
     names = show_reviewer_names
+    totals = ["total_claimed", *(["total_eligible", "total_approved"] if decided else []),
+              "total_paid"]
     return [
         ("Claim", {"fields": ["claim_number", "member", "patient_name", "claim_type",
                               "provider", "status", "received_on"]}),
         ("Treatment", {"fields": ["treatment_date", *TREATMENT]}),
         ("Deductions", {"fields": DEDUCTIONS}),
-        ("Totals", {"fields": ["total_claimed", "total_eligible", "total_approved",
-                               "total_paid"]}),
+        ("Totals", {"fields": totals}),
         ("Decision", {"fields": [*(["recommended_by", "decided_by"] if names else []),
                                  "decided_at", "decision_reason", "appeal_count"]}),
         ("Information request", {"fields": ["info_request", "info_response"]}),
@@ -222,11 +249,11 @@ class ClaimView(ClaimBulkActions, FundModelView):
     def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
         if is_restricted(g.user):
             kwargs["show_fieldsets"] = member_show_fieldsets(
-                bool(get_setting("show_reviewer_names")))
+                bool(get_setting("show_reviewer_names")), decision_shown(item.status, g.user))
         widgets = super()._get_show_widget(pk, item, widgets=widgets, **kwargs)
         widgets["history"] = StatusHistoryWidget(item)
         widgets["transitions"] = TransitionButtonsWidget(item, g.user)
-        widgets["processing_form"] = ProcessingFormWidget(item)
+        widgets["processing_form"] = processing_form_widget(item, g.user)
         widgets["attachments"] = AttachmentsWidget(Owner(claim=item), g.user)
         widgets["checklist"] = checklist_widget(item, g.user)  # None for members
         widgets["notes"] = NotesWidget(item, g.user)
