@@ -36,6 +36,11 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
         register_views(appbuilder)
         appbuilder.post_init()
 
+    from app.services.calendar import fund_time
+
+    # Every page prints a stored moment the same way: the fund's time, to the minute.
+    app.add_template_filter(fund_time, "fund_time")
+
     from app.cli import register_cli
 
     register_cli(app)

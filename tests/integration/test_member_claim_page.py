@@ -47,7 +47,7 @@ def approved_claim(app: Flask) -> int:
 
 def _history(page: str) -> list[tuple[str, str]]:
     table = page.split("claimdesk-status-history", 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<td>[^<]*UTC</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", table)
+    rows = re.findall(r"<td>[^<]*EAT</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", table)
     return [(before.strip(), after.strip()) for before, after in rows]
 
 
