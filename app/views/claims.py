@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+from flask import g, redirect, url_for
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.widgets import ListWidget
 from wtforms.validators import DataRequired
@@ -52,7 +52,35 @@ class ClaimItemListWidget(ListWidget):
         super().__init__(**kwargs)
 
 
-class ClaimItemView(FundModelView):
+class BackToTheClaim:
+    """After Save a member goes to the claim's page (where he adds items, files and submits),
+    not to FAB's last list; the fund's staff keep FAB's way."""
+
+    def claim_page(self, item: Any) -> str:
+        raise NotImplementedError
+
+    def _remember(self, item: Any) -> None:
+        if is_restricted(g.user):
+            g.claimdesk_saved_page = self.claim_page(item)
+
+    def post_add(self, item: Any) -> None:
+        super().post_add(item)  # type: ignore[misc]
+        self._remember(item)
+
+    def post_update(self, item: Any) -> None:
+        super().post_update(item)  # type: ignore[misc]
+        self._remember(item)
+
+    def post_add_redirect(self) -> Any:
+        page = g.pop("claimdesk_saved_page", None)
+        return redirect(page) if page else super().post_add_redirect()  # type: ignore[misc]
+
+    def post_edit_redirect(self) -> Any:
+        page = g.pop("claimdesk_saved_page", None)
+        return redirect(page) if page else super().post_edit_redirect()  # type: ignore[misc]
+
+
+class ClaimItemView(BackToTheClaim, FundModelView):
     datamodel = SQLAInterface(ClaimItem)
     list_widget = ClaimItemListWidget
     class_permission_name = perms.CLAIM_ITEM
@@ -85,6 +113,9 @@ class ClaimItemView(FundModelView):
     edit_form_extra_fields = add_form_extra_fields
     domain_rule = staticmethod(claim_item_errors)
     formatters_columns = {c: money for c in MONEY_COLUMNS}
+
+    def claim_page(self, item: Any) -> str:
+        return url_for("ClaimView.show", pk=item.claim_id)
 
     def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
         if not decision_shown(item.claim.status, g.user):
@@ -125,7 +156,7 @@ def member_show_fieldsets(show_reviewer_names: bool,
     ]
 
 
-class ClaimView(ClaimBulkActions, FundModelView):
+class ClaimView(BackToTheClaim, ClaimBulkActions, FundModelView):
     datamodel = ClaimsWithChecklist(Claim)
     list_widget = ReviewListWidget
     class_permission_name = perms.CLAIM
@@ -245,6 +276,9 @@ class ClaimView(ClaimBulkActions, FundModelView):
     def pre_add(self, item: Any) -> None:
         super().pre_add(item)
         item.created_by_id = g.user.id
+
+    def claim_page(self, item: Any) -> str:
+        return url_for("ClaimView.show", pk=item.id)
 
     def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
         if is_restricted(g.user):
