@@ -7,8 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, redirect, url_for
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.widgets import ListWidget
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
 from wtforms.validators import DataRequired
 
 from app import security as perms
@@ -17,6 +20,7 @@ from app.extensions import db
 from app.models import ChronicRequest, Claim, ClaimItem, Dependent, Member, Provider
 from app.services.attachments import Owner
 from app.services.disclosure import ITEM_RESULTS, decision_shown, items_of_undecided_claims
+from app.services.labels import status_choices, status_label
 from app.services.settings import get_setting
 from app.services.validation import claim_errors, claim_item_errors
 from app.views.attachments import AttachmentsWidget
@@ -271,6 +275,11 @@ class ClaimView(BackToTheClaim, ClaimBulkActions, FundModelView):
         **{c: money for c in (*MONEY_COLUMNS, "statutory_rebate_total")},
         "awaiting_ratification": yes_no, "late_admission_notice": yes_no,
         "checklist_percent": percent, "assignment_flagged": yes_no,
+        "status": status_label,
+    }
+    # The status filter offers the labels; it filters by the stored value.
+    search_form_extra_fields = {
+        "status": SelectField(_l("Status"), choices=status_choices, widget=Select2Widget()),
     }
 
     def pre_add(self, item: Any) -> None:

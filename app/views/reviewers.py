@@ -16,6 +16,7 @@ from app.access import is_restricted
 from app.datamodel import CommitteeMembersOnly, ComputedColumnsInterface
 from app.models import Claim, ReviewerSetting
 from app.models.reviewer import OPEN_REVIEW
+from app.services.labels import status_label
 from app.services.reviewers import reviewer_setting_errors
 from app.services.sla import AT_RISK, BREACHED
 from app.views.base import ClaimdeskModelView
@@ -84,7 +85,8 @@ class ClaimListView(ClaimdeskModelView):
         "received_on": "Received on", "decided_at": "Decided at", "appeal_count": "Appeals",
         "assigned_reviewer.username": "Reviewer", "total_approved": "Approved",
     }
-    formatters_columns = {"total_claimed": money, "total_approved": money}
+    formatters_columns = {"total_claimed": money, "total_approved": money,
+                          "status": status_label}
 
     @expose("/show/<pk>")
     @has_access
