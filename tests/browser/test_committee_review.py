@@ -130,7 +130,7 @@ def approves(approver: Page, claim_url: str) -> None:
     approver.goto(claim_url)
     approver.get_by_role("button", name="Approve (second signature)").click()
     expect(flash(approver)).to_contain_text("is now approved")
-    expect(detail(approver, "Status")).to_have_text("approved")
+    expect(detail(approver, "Status")).to_have_text("Approved")
     expect(detail(approver, "Approved")).to_have_text("1,800.00")
 
 
