@@ -19,7 +19,12 @@ from app.access import is_restricted
 from app.extensions import db
 from app.models import ChronicRequest, Claim, ClaimItem, Dependent, Member, Provider
 from app.services.attachments import Owner
-from app.services.disclosure import ITEM_RESULTS, decision_shown, items_of_undecided_claims
+from app.services.disclosure import (
+    CLAIM_RESULTS,
+    ITEM_RESULTS,
+    decision_shown,
+    items_of_undecided_claims,
+)
 from app.services.labels import status_choices, status_label
 from app.services.settings import get_setting
 from app.services.validation import claim_errors, claim_item_errors
@@ -288,6 +293,14 @@ class ClaimView(BackToTheClaim, ClaimBulkActions, FundModelView):
 
     def claim_page(self, item: Any) -> str:
         return url_for("ClaimView.show", pk=item.id)
+
+    def _get_list_widget(self, filters: Any, actions: Any = None, order_column: str = "",
+                         order_direction: str = "", **kwargs: Any) -> Any:
+        # Sorting his claims by an amount he does not see yet would tell it.
+        if order_column in CLAIM_RESULTS and is_restricted(g.user):
+            order_column = order_direction = ""
+        return super()._get_list_widget(filters, actions=actions, order_column=order_column,
+                                        order_direction=order_direction, **kwargs)
 
     def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
         if is_restricted(g.user):

@@ -91,6 +91,8 @@ class ClaimListWidget(ListWidget):
         if is_restricted(g.user):
             kwargs["include_columns"] = [c for c in kwargs.get("include_columns", [])
                                          if c != "checklist_percent"]
+            kwargs["order_columns"] = [c for c in kwargs.get("order_columns", [])
+                                       if c not in CLAIM_RESULTS]
             # FAB gives the rows as a generator: keep them to show after blanking.
             kwargs["value_columns"] = list(kwargs.get("value_columns") or [])
             for row in kwargs["value_columns"]:

@@ -97,6 +97,10 @@ def test_an_undecided_claim_shows_the_member_what_he_claimed_and_no_decision(
         home = text(client_for("member1").get("/my/"))
         assert "2,500.00" in home and CAPPED not in home
     # Ordering or filtering his claims by an amount he does not see would tell it.
+    web = client_for("member1")
+    assert "_oc_ClaimView=total_approved" not in text(web.get("/claims/list/"))
+    ordered = web.get("/claims/list/?_oc_ClaimView=total_approved&_od_ClaimView=desc")
+    assert ordered.status_code == 200 and "2,500.00" in text(ordered)
     member = api_headers("member1")
     for query in ("(order_column:total_approved,order_direction:desc)",
                   "(filters:!((col:critical_illness,opr:eq,value:!t)))"):
