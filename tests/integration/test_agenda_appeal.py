@@ -63,7 +63,7 @@ def test_an_appealed_decision_leaves_the_agenda_and_cannot_be_ratified(
     assert appealed.status_code == 200 and appealed.get_json()["result"]["status"] == "appealed"
 
     listed = client.get(f"{BASE}/{pk}/agenda", headers=admin).get_json()["result"]
-    assert [item["id"] for item in listed] == [approved_id]
+    assert [item["claim_id"] for item in listed] == [approved_id]
     ratified = agenda(client, admin, pk, "ratify", [rejected_id, approved_id])
     outcomes = {row["id"]: row for row in ratified["result"]}
     assert outcomes[approved_id]["ok"] is True
