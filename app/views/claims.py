@@ -7,11 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, redirect, url_for
-from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.widgets import ListWidget
-from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
 from wtforms.validators import DataRequired
 
 from app import security as perms
@@ -25,7 +22,7 @@ from app.services.disclosure import (
     decision_shown,
     items_of_undecided_claims,
 )
-from app.services.labels import status_choices, status_label
+from app.services.labels import status_label
 from app.services.settings import get_setting
 from app.services.validation import claim_errors, claim_item_errors
 from app.views.attachments import AttachmentsWidget
@@ -40,7 +37,13 @@ from app.views.fund import RECORD_LABELS
 from app.views.notes import NotesWidget
 from app.views.review import ClaimsWithChecklist, checklist_widget, percent
 from app.views.reviewers import SLA_LIST_COLUMNS, ReviewListWidget
-from app.views.widgets import DependentLookupWidget, LookupField, LookupWidget, own_member
+from app.views.widgets import (
+    DependentLookupWidget,
+    LookupField,
+    LookupWidget,
+    own_member,
+    status_filter,
+)
 
 MONEY_COLUMNS = ("unit_cost", "claimed_amount", "eligible_amount", "approved_amount",
                  "statutory_rebate_per_day", "other_insurance_benefit", "hospital_discount",
@@ -282,10 +285,7 @@ class ClaimView(BackToTheClaim, ClaimBulkActions, FundModelView):
         "checklist_percent": percent, "assignment_flagged": yes_no,
         "status": status_label,
     }
-    # The status filter offers the labels; it filters by the stored value.
-    search_form_extra_fields = {
-        "status": SelectField(_l("Status"), choices=status_choices, widget=Select2Widget()),
-    }
+    search_form_extra_fields = status_filter()
 
     def pre_add(self, item: Any) -> None:
         super().pre_add(item)

@@ -23,6 +23,7 @@ from app.views.base import ClaimdeskModelView
 from app.views.common import FundModelView, money
 from app.views.fund import RECORD_LABELS
 from app.views.review import ClaimListWidget
+from app.views.widgets import status_filter
 
 READ_ONLY_ROUTES = {"list", "show"}
 # The claims list's review columns, which a member does not see (nor his reviewer's name,
@@ -78,6 +79,7 @@ class ClaimListView(ClaimdeskModelView):
     order_columns = ["claim_number", "claim_type", "status", "total_claimed", "sla_status",
                      "sla_due_at"]
     search_columns = ["claim_number", "claim_type", "status", "sla_status", "sla_due_at"]
+    search_form_extra_fields = status_filter()
     label_columns = {
         "claim_number": "Claim number", "member.member_number": "Member",
         "member.last_name": "Member's last name", "claim_type": "Type", "status": "Status",

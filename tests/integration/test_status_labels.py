@@ -59,6 +59,10 @@ def test_the_status_filter_offers_labels_and_filters_by_the_value(client_for, cl
     assert '<option value="draft">Draft</option>' in listed
     filtered = text(web.get("/claims/list/?_flt_0_status=under_review"))
     assert claims["reviewed_number"] in filtered and claims["draft_number"] not in filtered
+    # The reviewer's queue filters the same way.
+    queue = text(web.get("/my-queue/list/")).replace("\\u003c", "<").replace(
+        "\\u003e", ">").replace('\\"', '"')
+    assert '<option value="under_review">Under review</option>' in queue
 
 
 def test_home_shows_labels_and_rest_keeps_values(client, client_for, api_headers, claims):
