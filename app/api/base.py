@@ -121,6 +121,11 @@ class ClaimdeskModelRestApi(MemberAnswers, ModelRestApi):
             for column in self.decision_columns:
                 if column in properties:
                     properties[column]["nullable"] = True
+                    properties[column]["description"] = (
+                        "Null for a member until his claim is decided.")
+            for column in self.staff_only_read_columns:
+                if column in properties:
+                    properties[column]["description"] = "Only the fund's staff see this field."
 
     def operation_helper(self, path: Any = None, operations: Any = None, methods: Any = None,
                          func: Any = None, **kwargs: Any) -> None:
