@@ -36,6 +36,14 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
         register_views(appbuilder)
         appbuilder.post_init()
 
+    from app.services.calendar import fund_time
+    from app.services.labels import status_label
+
+    # Every page prints a stored moment the same way: the fund's time, to the minute; and a
+    # claim's status by its label.
+    app.add_template_filter(fund_time, "fund_time")
+    app.add_template_filter(status_label, "status_label")
+
     from app.cli import register_cli
 
     register_cli(app)

@@ -68,6 +68,9 @@ class AttachmentApi(ClaimdeskModelRestApi):
                     "chronic_request.id", "claim_note.id", "original_name", "content_type",
                     "size", "sha256", "uploaded_by.id", "uploaded_at", "flagged_duplicate"]
     show_columns = list_columns
+    # "The same file is on another member's claim" is for the reviewers: it would tell a member
+    # that someone else sent the file he sent.
+    staff_only_read_columns = ("flagged_duplicate",)
     search_columns = ["claim", "claim_item", "chronic_request", "claim_note", "content_type",
                       "original_name"]
     order_columns = ["id", "original_name", "content_type", "size", "uploaded_at"]
@@ -84,8 +87,11 @@ class AttachmentApi(ClaimdeskModelRestApi):
         if not any(u.filename for u in files):
             raise BadBody({"file": ["Attach at least one file in the field 'file'."]})
         added = service.attach(owner, files, g.user)
-        return self.response(201, ids=[a.id for a in added],
-                             result=[self.show_model_schema.dump(a) for a in added])
+        answer = {"ids": [a.id for a in added],
+                  "result": [self.show_model_schema.dump(a) for a in added]}
+        if self._restricted():
+            self.hide_from_member(answer, answer["ids"], answer["result"])
+        return self.response(201, **answer)
 
     @expose("/<pk>/download", methods=["GET"])
     @protect()

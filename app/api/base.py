@@ -36,9 +36,10 @@ from flask_appbuilder.security.decorators import permission_name, protect
 from marshmallow import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.access import current_user, is_restricted, member_scope_base_filters
+from app.access import member_scope_base_filters
 from app.api import openapi
 from app.api.fields import ClaimdeskSchemaConverter
+from app.api.member_answers import MemberAnswers
 from app.api.query import (
     BadQuery,
     info_query_schema,
@@ -69,7 +70,7 @@ class OfferedFilter(BaseFilter):
         return query if clause is None else query.where(clause)
 
 
-class ClaimdeskModelRestApi(ModelRestApi):
+class ClaimdeskModelRestApi(MemberAnswers, ModelRestApi):
     method_permission_name = MODEL_METHOD_PERMISSIONS
     allow_browser_login = True
     # The Member role's row rule (app.access); subclasses add their own filters to this list.
@@ -115,6 +116,16 @@ class ClaimdeskModelRestApi(ModelRestApi):
                                        self.query_schema(kind))
         # PUT keeps the fields a client leaves out: nothing is required.
         api_spec.components.schemas[self.edit_model_schema_name].pop("required", None)
+        for name in (self.list_model_schema_name, self.show_model_schema_name):
+            properties = api_spec.components.schemas[name].get("properties", {})
+            for column in self.decision_columns:
+                if column in properties:
+                    properties[column]["nullable"] = True
+                    properties[column]["description"] = (
+                        "Null for a member until his claim is decided.")
+            for column in self.staff_only_read_columns:
+                if column in properties:
+                    properties[column]["description"] = "Only the fund's staff see this field."
 
     def operation_helper(self, path: Any = None, operations: Any = None, methods: Any = None,
                          func: Any = None, **kwargs: Any) -> None:
@@ -127,7 +138,13 @@ class ClaimdeskModelRestApi(ModelRestApi):
 
     # --- reads --------------------------------------------------------------------------------
     def _handle_filters_args(self, rison_args: dict[str, Any]) -> Any:
-        return typed_filters(self, rison_args.get("filters", []))
+        filters = rison_args.get("filters", [])
+        if self._restricted():
+            asked = {f.get("col") for f in filters} | {rison_args.get("order_column")}
+            hidden = asked & self.member_unqueryable()
+            if hidden:
+                raise BadQuery(f"There is no column {sorted(hidden)[0]} to filter or order by.")
+        return typed_filters(self, filters)
 
     @expose("/", methods=["GET"])
     @protect()
@@ -242,11 +259,6 @@ class ClaimdeskModelRestApi(ModelRestApi):
         return self.response(200, message="Deleted.")
 
     # --- helpers ------------------------------------------------------------------------------
-    @staticmethod
-    def _restricted() -> bool:
-        user = current_user()
-        return user is not None and is_restricted(user)
-
     def _check_staff_only(self, data: dict[str, Any]) -> None:
         if self._restricted():
             sent = [col for col in self.staff_only_columns if col in data]

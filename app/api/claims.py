@@ -20,6 +20,13 @@ from app.api.writes import answers_bad_input, json_body, parse_pk
 from app.downloads import send
 from app.extensions import db
 from app.models import Claim, ClaimItem
+from app.services.disclosure import (
+    CLAIM_RESULTS,
+    ITEM_RESULTS,
+    decision_shown,
+    items_of_undecided_claims,
+    undecided_claim_ids,
+)
 from app.services.lifecycle import perform, perform_bulk
 from app.services.statement import claim_statement
 from app.services.validation import claim_errors, claim_item_errors
@@ -63,6 +70,7 @@ class ClaimApi(ClaimdeskModelRestApi):
     record_rules = (claim_errors,)
     # A member's claim is received when he submits it; only the claims officer backdates it.
     staff_only_columns = ("received_on",)
+    decision_columns = CLAIM_RESULTS
 
     # The lifecycle routes: transitions need can_transition on Claim, the working can_read.
     method_permission_name = {
@@ -79,6 +87,9 @@ class ClaimApi(ClaimdeskModelRestApi):
         user = current_user()
         item.created_by_id = user.id if user is not None else None
 
+    def undecided_ids(self, ids: list[int]) -> set[int]:
+        return undecided_claim_ids(db.session, ids)
+
     @expose("/<pk>/transition", methods=["POST"])
     @protect()
     @answers_bad_input
@@ -90,7 +101,7 @@ class ClaimApi(ClaimdeskModelRestApi):
             return self.response_404()
         action, values = load_request(json_body(), bulk=False)
         claim = perform(claim_id, action, g.user, values.pop("version"), **values)
-        return self.response(200, id=claim.id, result=ClaimStateSchema().dump(claim))
+        return self.response(200, id=claim.id, result=as_seen(claim, ClaimStateSchema))
 
     @expose("/bulk_transition", methods=["POST"])
     @protect()
@@ -115,7 +126,7 @@ class ClaimApi(ClaimdeskModelRestApi):
         claim = db.session.scalars(query).first() if claim_id is not None else None
         if claim is None:
             return self.response_404()
-        return self.response(200, id=claim.id, result=ClaimWorkingSchema().dump(claim))
+        return self.response(200, id=claim.id, result=as_seen(claim, ClaimWorkingSchema))
 
     @expose("/<pk>/statement", methods=["GET"])
     @protect()
@@ -146,3 +157,20 @@ class ClaimItemApi(ClaimdeskModelRestApi):
     order_columns = ["id", "line_no", "description", "quantity", "unit_cost", "claimed_amount"]
     base_order = ("id", "asc")
     record_rules = (claim_item_errors,)
+    decision_columns = ("eligible_amount", "approved_amount", "reason_codes")
+
+    def undecided_ids(self, ids: list[int]) -> set[int]:
+        return items_of_undecided_claims(db.session, ids)
+
+
+def as_seen(claim: Claim, schema: type) -> dict:
+    """The claim's state or working as the login may see it: before the decision a member's
+    has no results (null, reason codes empty), line by line too."""
+    dumped = schema().dump(claim)
+    if decision_shown(claim.status, g.user):
+        return dumped
+    for line in dumped.get("lines", []):
+        line.update({c: [] if c == "reason_codes" else None for c in ITEM_RESULTS if c in line})
+    dumped.update({c: [] if c == "reason_codes" else None for c in CLAIM_RESULTS
+                   if c in dumped})
+    return dumped

@@ -1,6 +1,7 @@
 """What the lifecycle routes answer: a claim's state after a transition, and the adjudication's
 working (``GET /claim/<id>/adjudication``), every number of every step as the fund's processing
-form shows it. Response schemas: every field is always present (null when not yet worked out)."""
+form shows it. Response schemas: every field is always present (null when not yet worked out,
+and for a member the results until his claim is decided: app.services.disclosure)."""
 
 from __future__ import annotations
 
@@ -91,8 +92,10 @@ class ClaimStateSchema(Schema):
     received_on = fields.Date(required=True, allow_none=True)
     declaration_source = _enum(DECLARATION_SOURCES, nullable=True)
     total_claimed = amount()
-    total_eligible = amount("After eligibility, caps, discount and the chronic allowance")
-    total_approved = amount("After the annual limits and any committee override")
+    total_eligible = amount("After eligibility, caps, discount and the chronic allowance; "
+                            "null for a member until his claim is decided", nullable=True)
+    total_approved = amount("After the annual limits and any committee override; null for a "
+                            "member until his claim is decided", nullable=True)
     total_paid = amount()
     reason_codes = ReasonCodes()
     recommended_outcome = _enum(OUTCOMES, nullable=True, description="The engine's outcome")
@@ -146,11 +149,11 @@ class ClaimWorkingSchema(ClaimStateSchema):
     treatment_date = fields.Date(required=True, allow_none=True)
     days_admitted = fields.Integer(required=True, allow_none=True)
     statutory_rebate_per_day = amount()
-    statutory_rebate_total = amount()
+    statutory_rebate_total = amount(nullable=True)
     other_insurance_benefit = amount()
     hospital_discount = amount()
-    critical_illness = fields.Boolean(required=True)
-    late_admission_notice = fields.Boolean(required=True, metadata={
+    critical_illness = fields.Boolean(required=True, allow_none=True)
+    late_admission_notice = fields.Boolean(required=True, allow_none=True, metadata={
         "description": "Admission notified over 48 hours late: a flag for the reviewer"})
     adjudicated_at = UtcDateTime(required=True, allow_none=True)
     lines = fields.List(fields.Nested(ClaimWorkingLineSchema), required=True, attribute="items")

@@ -21,5 +21,15 @@ def fund_today() -> date:
     return datetime.now(timezone.utc).astimezone(fund_timezone()).date()
 
 
+def fund_time(moment: datetime | None) -> str:
+    """A stored moment (naive UTC, as every timestamp column keeps it) as people read it: in
+    the fund's time zone, to the minute, with the zone's name ("06 Dec 2026 18:17 EAT")."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(fund_timezone()).strftime("%d %b %Y %H:%M %Z")
+
+
 def age_on(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

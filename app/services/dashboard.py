@@ -39,6 +39,7 @@ from app.services.adjudication.loader import DECIDED_PAYABLE, benefit_year
 from app.services.balance import IN_PROGRESS
 from app.services.calendar import fund_timezone, fund_today
 from app.services.errors import NotFound
+from app.services.labels import status_label
 from app.services.payments.overview import payment_overview
 from app.services.settings import get_setting
 
@@ -117,10 +118,6 @@ def median_days(seconds: list[int]) -> float | None:
 
 def money_text(value: Decimal | None) -> str | None:
     return None if value is None else f"{Decimal(value):.2f}"
-
-
-def status_label(status: str) -> str:
-    return status.replace("_", " ").capitalize()
 
 
 # --- the charts --------------------------------------------------------------------------------

@@ -88,6 +88,30 @@ def pending_item(session: Session, claim_id: int) -> AgendaItem | None:
     ).first()
 
 
+def awaits_ratification(claim: Claim) -> bool:
+    return claim.status in DECIDED and bool(claim.awaiting_ratification)
+
+
+def leave_agenda(session: Session, claim: Claim, actor: Any, because: str) -> int | None:
+    """Take ``claim`` off the agenda on which it waits, because its decision stopped awaiting
+    ratification other than at the meeting (the member appealed it): the meeting must not
+    ratify a decision that is reopened. The meeting's audit trail says why; the id of the
+    meeting is returned (None: it was on no agenda). A new decision goes on an agenda again
+    the usual way. Runs in the caller's transaction."""
+    from app.services import audit  # the audit trail imports the models only
+
+    with session.no_autoflush:  # the claim's own change is written with its transition
+        item = pending_item(session, claim.id)
+    if item is None:
+        return None
+    meeting_id = item.meeting_id
+    session.delete(item)
+    audit.record(session, "committeemeeting.agenda_remove", actor=actor,
+                 resource_type="committeemeeting", resource_id=meeting_id,
+                 details={"claim": claim.claim_number, "reason": because})
+    return meeting_id
+
+
 def send_back(session: Session, claim: Claim, actor: Any, params: dict[str, Any]) -> dict:
     """The ``send_back`` transition: the meeting on whose agenda the claim waits sends the
     decision back to review; both signatures and the decision are cleared, the reason kept in

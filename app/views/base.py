@@ -13,6 +13,7 @@ from wtforms.validators import ValidationError
 from app.access import member_scope_base_filters
 from app.auth import SafeModelViewMixin
 from app.security import MODEL_METHOD_PERMISSIONS
+from app.services.calendar import fund_time
 
 # Routes FAB gives every ModelView that no screen of ours may have, whatever a subclass says:
 # the download route serves any uploaded file with no row check (FAB_NOTES); the api_* routes
@@ -49,6 +50,14 @@ class ClaimdeskModelView(SafeModelViewMixin, ModelView):
         # A subclass that sets its own exclude_route_methods keeps these out too.
         self.exclude_route_methods = set(self.exclude_route_methods) | NEVER_ROUTED
         super().__init__(**kwargs)
+
+    def _init_properties(self) -> None:
+        super()._init_properties()
+        # Stored moments as people read them (the fund's time zone, to the minute), not as
+        # Python prints a datetime; a screen's own formatter wins.
+        moments = {col: fund_time for col in self.datamodel.get_columns_list()
+                   if self.datamodel.is_datetime(col)}
+        self.formatters_columns = {**moments, **self.formatters_columns}
 
     def _init_forms(self) -> None:
         super()._init_forms()

@@ -18,6 +18,7 @@ from app import security as perms
 from app.access import scope_query
 from app.extensions import db
 from app.models import Claim
+from app.services.disclosure import decision_shown
 from app.services.errors import DomainError
 from app.services.lifecycle import TRANSITIONS, BulkOutcome, perform, perform_bulk
 from app.services.lifecycle.rules import check_allowed
@@ -70,6 +71,7 @@ class ClaimTransitionView(BaseView):
             return self.render_template(
                 "claims/transition.html", title=f"{transition.label}: {claim.claim_number}",
                 claim=claim, form=form, action=action, transition=transition, money=money,
+                decision_shown=decision_shown(claim.status, g.user),
             )
 
         try:

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Claim
 from app.services.adjudication.reasons import reason_text, split_codes
 from app.services.claim_history import status_history
+from app.services.disclosure import decision_shown
 from app.services.errors import DomainError
 from app.services.lifecycle.rules import TRANSITIONS, Transition, check_allowed
 from app.views.common import money
@@ -54,6 +55,21 @@ class ProcessingFormWidget(RenderTemplateWidget):
 
     def __init__(self, claim: Claim) -> None:
         super().__init__(claim=claim, money=money, reasons=reasons)
+
+
+class PendingLinesWidget(RenderTemplateWidget):
+    """A member's lines before the decision: what he claimed, not the reviewers' working."""
+
+    template = "claims/pending_lines.html"
+
+    def __init__(self, claim: Claim) -> None:
+        super().__init__(claim=claim, money=money)
+
+
+def processing_form_widget(claim: Claim, user: Any) -> RenderTemplateWidget:
+    if decision_shown(claim.status, user):
+        return ProcessingFormWidget(claim)
+    return PendingLinesWidget(claim)
 
 
 class StatusHistoryWidget(RenderTemplateWidget):

@@ -6,37 +6,95 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+from flask import g, redirect, url_for
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.widgets import ListWidget
 from wtforms.validators import DataRequired
 
 from app import security as perms
 from app.access import is_restricted
+from app.extensions import db
 from app.models import ChronicRequest, Claim, ClaimItem, Dependent, Member, Provider
 from app.services.attachments import Owner
+from app.services.disclosure import (
+    CLAIM_RESULTS,
+    ITEM_RESULTS,
+    decision_shown,
+    items_of_undecided_claims,
+)
+from app.services.labels import status_label
 from app.services.settings import get_setting
 from app.services.validation import claim_errors, claim_item_errors
 from app.views.attachments import AttachmentsWidget
 from app.views.claim_bulk import BULK_PERMISSIONS, ClaimBulkActions
 from app.views.claim_working import (
-    ProcessingFormWidget,
     StatusHistoryWidget,
     TransitionButtonsWidget,
+    processing_form_widget,
 )
 from app.views.common import FundModelView, money
 from app.views.fund import RECORD_LABELS
 from app.views.notes import NotesWidget
 from app.views.review import ClaimsWithChecklist, checklist_widget, percent
 from app.views.reviewers import SLA_LIST_COLUMNS, ReviewListWidget
-from app.views.widgets import DependentLookupWidget, LookupField, LookupWidget, own_member
+from app.views.widgets import (
+    DependentLookupWidget,
+    LookupField,
+    LookupWidget,
+    own_member,
+    status_filter,
+)
 
 MONEY_COLUMNS = ("unit_cost", "claimed_amount", "eligible_amount", "approved_amount",
                  "statutory_rebate_per_day", "other_insurance_benefit", "hospital_discount",
                  "total_claimed", "total_eligible", "total_approved", "total_paid")
 
 
-class ClaimItemView(FundModelView):
+class ClaimItemListWidget(ListWidget):
+    """Claim items; a member's rows show no working before his claim is decided."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        if is_restricted(g.user):
+            undecided = items_of_undecided_claims(db.session, kwargs.get("pks") or [])
+            # FAB gives the rows as a generator: keep them to show after blanking.
+            kwargs["value_columns"] = list(kwargs.get("value_columns") or [])
+            for pk, row in zip(kwargs.get("pks") or [], kwargs["value_columns"], strict=True):
+                if pk in undecided:
+                    row.update({c: None for c in ITEM_RESULTS if c in row})
+        super().__init__(**kwargs)
+
+
+class BackToTheClaim:
+    """After Save a member goes to the claim's page (where he adds items, files and submits),
+    not to FAB's last list; the fund's staff keep FAB's way."""
+
+    def claim_page(self, item: Any) -> str:
+        raise NotImplementedError
+
+    def _remember(self, item: Any) -> None:
+        if is_restricted(g.user):
+            g.claimdesk_saved_page = self.claim_page(item)
+
+    def post_add(self, item: Any) -> None:
+        super().post_add(item)  # type: ignore[misc]
+        self._remember(item)
+
+    def post_update(self, item: Any) -> None:
+        super().post_update(item)  # type: ignore[misc]
+        self._remember(item)
+
+    def post_add_redirect(self) -> Any:
+        page = g.pop("claimdesk_saved_page", None)
+        return redirect(page) if page else super().post_add_redirect()  # type: ignore[misc]
+
+    def post_edit_redirect(self) -> Any:
+        page = g.pop("claimdesk_saved_page", None)
+        return redirect(page) if page else super().post_edit_redirect()  # type: ignore[misc]
+
+
+class ClaimItemView(BackToTheClaim, FundModelView):
     datamodel = SQLAInterface(ClaimItem)
+    list_widget = ClaimItemListWidget
     class_permission_name = perms.CLAIM_ITEM
     route_base = "/claim-items"
     list_title = "Claim items"
@@ -68,6 +126,15 @@ class ClaimItemView(FundModelView):
     domain_rule = staticmethod(claim_item_errors)
     formatters_columns = {c: money for c in MONEY_COLUMNS}
 
+    def claim_page(self, item: Any) -> str:
+        return url_for("ClaimView.show", pk=item.claim_id)
+
+    def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
+        if not decision_shown(item.claim.status, g.user):
+            kwargs["show_fieldsets"] = [("Item", {"fields": [
+                c for c in self.show_columns if c not in ITEM_RESULTS]})]
+        return super()._get_show_widget(pk, item, widgets=widgets, **kwargs)
+
 
 TREATMENT = ["first_visit_date", "admission_date", "discharge_date", "treated_abroad",
              "return_date", "admission_notified_at", "diagnosis", "icd10_code", "chronic_request"]
@@ -78,18 +145,21 @@ def yes_no(value: Any) -> str:
     return "Yes" if value else "No"
 
 
-def member_show_fieldsets(show_reviewer_names: bool) -> list[tuple[str, dict[str, Any]]]:
+def member_show_fieldsets(show_reviewer_names: bool,
+                          decided: bool = True) -> list[tuple[str, dict[str, Any]]]:
     """What a member sees of his claim: no review internals (priority, SLA, flags, computed
-    outcome, version), and the names of the fund's people only when the fund's setting
+    outcome, version), the amounts the fund pays only once it has decided
+    (app.services.disclosure), and the names of the fund's people only when the fund's setting
     ``show_reviewer_names`` says so."""
     names = show_reviewer_names
+    totals = ["total_claimed", *(["total_eligible", "total_approved"] if decided else []),
+              "total_paid"]
     return [
         ("Claim", {"fields": ["claim_number", "member", "patient_name", "claim_type",
                               "provider", "status", "received_on"]}),
         ("Treatment", {"fields": ["treatment_date", *TREATMENT]}),
         ("Deductions", {"fields": DEDUCTIONS}),
-        ("Totals", {"fields": ["total_claimed", "total_eligible", "total_approved",
-                               "total_paid"]}),
+        ("Totals", {"fields": totals}),
         ("Decision", {"fields": [*(["recommended_by", "decided_by"] if names else []),
                                  "decided_at", "decision_reason", "appeal_count"]}),
         ("Information request", {"fields": ["info_request", "info_response"]}),
@@ -98,7 +168,7 @@ def member_show_fieldsets(show_reviewer_names: bool) -> list[tuple[str, dict[str
     ]
 
 
-class ClaimView(ClaimBulkActions, FundModelView):
+class ClaimView(BackToTheClaim, ClaimBulkActions, FundModelView):
     datamodel = ClaimsWithChecklist(Claim)
     list_widget = ReviewListWidget
     class_permission_name = perms.CLAIM
@@ -213,20 +283,33 @@ class ClaimView(ClaimBulkActions, FundModelView):
         **{c: money for c in (*MONEY_COLUMNS, "statutory_rebate_total")},
         "awaiting_ratification": yes_no, "late_admission_notice": yes_no,
         "checklist_percent": percent, "assignment_flagged": yes_no,
+        "status": status_label,
     }
+    search_form_extra_fields = status_filter()
 
     def pre_add(self, item: Any) -> None:
         super().pre_add(item)
         item.created_by_id = g.user.id
 
+    def claim_page(self, item: Any) -> str:
+        return url_for("ClaimView.show", pk=item.id)
+
+    def _get_list_widget(self, filters: Any, actions: Any = None, order_column: str = "",
+                         order_direction: str = "", **kwargs: Any) -> Any:
+        # Sorting his claims by an amount he does not see yet would tell it.
+        if order_column in CLAIM_RESULTS and is_restricted(g.user):
+            order_column = order_direction = ""
+        return super()._get_list_widget(filters, actions=actions, order_column=order_column,
+                                        order_direction=order_direction, **kwargs)
+
     def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
         if is_restricted(g.user):
             kwargs["show_fieldsets"] = member_show_fieldsets(
-                bool(get_setting("show_reviewer_names")))
+                bool(get_setting("show_reviewer_names")), decision_shown(item.status, g.user))
         widgets = super()._get_show_widget(pk, item, widgets=widgets, **kwargs)
         widgets["history"] = StatusHistoryWidget(item)
         widgets["transitions"] = TransitionButtonsWidget(item, g.user)
-        widgets["processing_form"] = ProcessingFormWidget(item)
+        widgets["processing_form"] = processing_form_widget(item, g.user)
         widgets["attachments"] = AttachmentsWidget(Owner(claim=item), g.user)
         widgets["checklist"] = checklist_widget(item, g.user)  # None for members
         widgets["notes"] = NotesWidget(item, g.user)

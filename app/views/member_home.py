@@ -14,6 +14,7 @@ from app import security as perms
 from app.extensions import db
 from app.models import Member
 from app.services.balance import balance_of, member_of_login, recent_claims
+from app.services.disclosure import decision_shown
 from app.views.common import money
 
 
@@ -33,6 +34,7 @@ def _home_page(view: BaseView, member: Member | None) -> Any:
     return view.render_template(
         "member/home.html", member=member, balance=BalanceWidget(member),
         claims=recent_claims(db.session, member), money=money,
+        decision_shown=lambda status: decision_shown(status, g.user),
     )
 
 

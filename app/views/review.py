@@ -18,6 +18,7 @@ from app.access import is_restricted, scope_query
 from app.extensions import db
 from app.models import ChecklistItem, Claim, ReviewTemplate
 from app.services import checklists
+from app.services.disclosure import CLAIM_RESULTS, decision_shown
 from app.services.errors import DomainError, ValidationFailed
 from app.services.review_templates import review_template_errors
 from app.views.common import FundModelView
@@ -83,12 +84,20 @@ class ClaimsWithChecklist(SQLAInterface):
 
 
 class ClaimListWidget(ListWidget):
-    """The claims list; a member's has no checklist column (checklists are the committee's)."""
+    """The claims list; a member's has no checklist column (checklists are the committee's),
+    and no decision's amounts on a claim still undecided (app.services.disclosure)."""
 
     def __init__(self, **kwargs: Any) -> None:
         if is_restricted(g.user):
             kwargs["include_columns"] = [c for c in kwargs.get("include_columns", [])
                                          if c != "checklist_percent"]
+            kwargs["order_columns"] = [c for c in kwargs.get("order_columns", [])
+                                       if c not in CLAIM_RESULTS]
+            # FAB gives the rows as a generator: keep them to show after blanking.
+            kwargs["value_columns"] = list(kwargs.get("value_columns") or [])
+            for row in kwargs["value_columns"]:
+                if not decision_shown(row.get("status"), g.user):
+                    row.update({c: None for c in CLAIM_RESULTS if c in row})
         super().__init__(**kwargs)
 
 

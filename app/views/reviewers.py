@@ -16,12 +16,14 @@ from app.access import is_restricted
 from app.datamodel import CommitteeMembersOnly, ComputedColumnsInterface
 from app.models import Claim, ReviewerSetting
 from app.models.reviewer import OPEN_REVIEW
+from app.services.labels import status_label
 from app.services.reviewers import reviewer_setting_errors
 from app.services.sla import AT_RISK, BREACHED
 from app.views.base import ClaimdeskModelView
 from app.views.common import FundModelView, money
 from app.views.fund import RECORD_LABELS
 from app.views.review import ClaimListWidget
+from app.views.widgets import status_filter
 
 READ_ONLY_ROUTES = {"list", "show"}
 # The claims list's review columns, which a member does not see (nor his reviewer's name,
@@ -77,6 +79,7 @@ class ClaimListView(ClaimdeskModelView):
     order_columns = ["claim_number", "claim_type", "status", "total_claimed", "sla_status",
                      "sla_due_at"]
     search_columns = ["claim_number", "claim_type", "status", "sla_status", "sla_due_at"]
+    search_form_extra_fields = status_filter()
     label_columns = {
         "claim_number": "Claim number", "member.member_number": "Member",
         "member.last_name": "Member's last name", "claim_type": "Type", "status": "Status",
@@ -84,7 +87,8 @@ class ClaimListView(ClaimdeskModelView):
         "received_on": "Received on", "decided_at": "Decided at", "appeal_count": "Appeals",
         "assigned_reviewer.username": "Reviewer", "total_approved": "Approved",
     }
-    formatters_columns = {"total_claimed": money, "total_approved": money}
+    formatters_columns = {"total_claimed": money, "total_approved": money,
+                          "status": status_label}
 
     @expose("/show/<pk>")
     @has_access

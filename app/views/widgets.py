@@ -15,12 +15,14 @@ from flask_appbuilder.fieldwidgets import (
     Select2SlaveAJAXWidget,
     Select2Widget,
 )
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import SelectField, SelectMultipleField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import html_params
 
 from app.models.enums import CLAIM_TYPES
+from app.services.labels import status_choices
 from app.services.lookup import find_visible, label_of
 from app.services.validation import money_error, percent_error
 
@@ -150,3 +152,9 @@ class OptionalChoiceField(SelectField):
 
 def _none_if_blank(value: Any) -> str | None:
     return None if value in ("", None, "None") else str(value)
+
+
+def status_filter() -> dict[str, SelectField]:
+    """The claims lists' status filter: it offers the labels and filters by the stored value."""
+    return {"status": SelectField(_l("Status"), choices=status_choices,
+                                  widget=Select2Widget())}

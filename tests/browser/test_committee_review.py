@@ -91,7 +91,7 @@ def reviews_and_recommends(reviewer: Page, claims: SimpleNamespace) -> str:
     # Only the claim assigned to him, not the one waiting for his colleague.
     expect(queue).to_have_count(1)
     expect(queue).to_contain_text(claims.mine)
-    expect(queue).to_contain_text("submitted")
+    expect(queue).to_contain_text("Submitted")
     queue.locator("a[href*='/show/']").click()
     expect(detail(reviewer, "Claim number")).to_have_text(claims.mine)
     claim_url = reviewer.url
@@ -106,7 +106,7 @@ def reviews_and_recommends(reviewer: Page, claims: SimpleNamespace) -> str:
     reviewer.get_by_role("button", name="Recommend (first signature)").click()
     expect(flash(reviewer)).to_contain_text(
         f"Answer the checklist's mandatory items first: {RECEIPTS}; {NINETY_DAYS}.")
-    expect(detail(reviewer, "Status")).to_have_text("under_review")
+    expect(detail(reviewer, "Status")).to_have_text("Under review")
 
     answer(reviewer, RECEIPTS, "Yes", "Receipt NWH-member1 seen")
     answer(reviewer, NINETY_DAYS, "Yes")
@@ -122,7 +122,7 @@ def reviews_and_recommends(reviewer: Page, claims: SimpleNamespace) -> str:
 
     reviewer.get_by_role("button", name="Recommend (first signature)").click()
     expect(flash(reviewer)).to_contain_text("Recommend (first signature)")
-    expect(detail(reviewer, "Status")).to_have_text("under_review")
+    expect(detail(reviewer, "Status")).to_have_text("Under review")
     return claim_url
 
 
@@ -130,7 +130,7 @@ def approves(approver: Page, claim_url: str) -> None:
     approver.goto(claim_url)
     approver.get_by_role("button", name="Approve (second signature)").click()
     expect(flash(approver)).to_contain_text("is now approved")
-    expect(detail(approver, "Status")).to_have_text("approved")
+    expect(detail(approver, "Status")).to_have_text("Approved")
     expect(detail(approver, "Approved")).to_have_text("1,800.00")
 
 

@@ -103,11 +103,13 @@ def creates_draft_claim(member: Page, fund: SimpleNamespace) -> None:
     type_date(member, "first_visit_date", fund.today)
     member.get_by_role("button", name="Save").click()
     expect(flash(member)).to_contain_text("Added Row")
-    member.goto("/")  # FAB goes back to the last list he saw; his claims are on his home page
+    expect(detail(member, "Status")).to_have_text("Draft")  # Save opens the claim's page
+    claim_page = member.url
+    member.goto("/")  # his claims are on his home page too
     recent = member.locator("table.claimdesk-recent-claims")
-    expect(recent).to_contain_text("draft")
+    expect(recent).to_contain_text("Draft")
     recent.get_by_role("link", name=re.compile(r"^CLM-")).click()
-    expect(detail(member, "Status")).to_have_text("draft")
+    assert member.url == claim_page
 
 
 def adds_items_and_receipt(member: Page) -> None:
@@ -139,7 +141,7 @@ def submits(member: Page) -> None:
     member.get_by_label("I accept the declaration and consent").check()
     member.get_by_role("button", name="Submit").click()
     expect(flash(member)).to_contain_text("is now submitted")
-    expect(detail(member, "Status")).to_have_text("submitted")
+    expect(detail(member, "Status")).to_have_text("Submitted")
     expect(detail(member, "Declaration accepted at")).not_to_have_text("None")
 
 
@@ -169,7 +171,8 @@ def test_member_claims_online_and_sees_the_committees_approval(fund, browser_as)
 
     member.goto("/")
     recent = table_row(member.locator("table.claimdesk-recent-claims"), claim_number)
-    assert recent["Status"] == "submitted" and recent["Claimed"] == CLAIMED
+    assert recent["Status"] == "Submitted" and recent["Claimed"] == CLAIMED
+    assert recent["Approved"] == ""  # the fund has not decided yet
     before = balance(member, "Juma Mwangi (member)", "General")
     assert before == {"Benefit": "General", "Annual limit": LIMIT, "Approved so far": "0.00",
                       "Remaining": LIMIT, "Claims in progress": CLAIMED}
@@ -177,11 +180,11 @@ def test_member_claims_online_and_sees_the_committees_approval(fund, browser_as)
     committee_decides(browser_as("committee1"), browser_as("committee2"), claim_url)
 
     member.goto(claim_url)
-    expect(detail(member, "Status")).to_have_text("approved")
+    expect(detail(member, "Status")).to_have_text("Approved")
     expect(detail(member, "Approved")).to_have_text(APPROVED)
     member.goto("/")
     recent = table_row(member.locator("table.claimdesk-recent-claims"), claim_number)
-    assert recent["Status"] == "approved" and recent["Approved"] == APPROVED
+    assert recent["Status"] == "Approved" and recent["Approved"] == APPROVED
     after = balance(member, "Juma Mwangi (member)", "General")
     assert after == {"Benefit": "General", "Annual limit": LIMIT, "Approved so far": APPROVED,
                      "Remaining": "247,240.00", "Claims in progress": "0.00"}

@@ -140,14 +140,41 @@ def test_reviewers_see_previews_on_the_claim_page_members_see_the_list(
     assert "Receipt for line 1" in member_page  # the upload form offers the claim's lines
 
 
-def test_the_same_receipt_on_another_members_claim_is_flagged_for_the_reviewer(
-        app, backend, fund, client, api_headers, committee_client):
+def test_the_same_receipt_on_another_members_claim_is_flagged_for_the_reviewer_only(
+        app, backend, fund, client, api_headers, committee_client, member_client):
     first = api_upload(client, api_headers("member2"), ("receipt.pdf", h.pdf_receipt()),
                        claim=fund.other_claim_id)
-    assert first.status_code == 201 and first.get_json()["result"][0]["flagged_duplicate"] is False
-    second = api_upload(client, api_headers("member1"), ("my receipt.pdf", h.pdf_receipt()),
+    assert first.status_code == 201
+    member1 = api_headers("member1")
+    second = api_upload(client, member1, ("my receipt.pdf", h.pdf_receipt()),
                         claim=fund.claim_id)
     assert second.status_code == 201
-    assert second.get_json()["result"][0]["flagged_duplicate"] is True
+    (uploaded,) = second.get_json()["result"]
+    flagged_id = uploaded["id"]
+    # The member is never told that someone else sent the same file: not in the upload's
+    # answer, the list, the record, its columns, nor by filtering or ordering on the flag.
+    assert "flagged_duplicate" not in uploaded
+    listed = client.get("/api/v1/attachment/?q=(keys:!(list_columns,label_columns))",
+                        headers=member1).get_json()
+    assert [row["id"] for row in listed["result"]] == [flagged_id]
+    assert "flagged_duplicate" not in json.dumps(listed)
+    shown = client.get(f"/api/v1/attachment/{flagged_id}?q=(keys:!(show_columns,label_columns))",
+                       headers=member1).get_json()
+    assert shown["result"]["original_name"] == "my receipt.pdf"
+    assert "flagged_duplicate" not in json.dumps(shown)
+    chosen = client.get(f"/api/v1/attachment/{flagged_id}?q=(columns:!(id,flagged_duplicate))",
+                        headers=member1)
+    assert "flagged_duplicate" not in chosen.get_data(as_text=True)
+    for query in ("(filters:!((col:flagged_duplicate,opr:eq,value:!t)))",
+                  "(order_column:flagged_duplicate,order_direction:asc)"):
+        refused = client.get(f"/api/v1/attachment/?q={query}", headers=member1)
+        assert refused.status_code == 400, query
+        assert "flagged_duplicate" not in json.dumps(refused.get_json().get("result", ""))
+    member_page = text(member_client.get(f"/claims/show/{fund.claim_id}"))
+    assert "my receipt.pdf" in member_page
+    assert "Same file as on claim" not in member_page and "another member" not in member_page
+    # The reviewers see it, on the claim's page and over REST.
+    staff = client.get(f"/api/v1/attachment/{flagged_id}", headers=api_headers("committee1"))
+    assert staff.get_json()["result"]["flagged_duplicate"] is True
     page = text(committee_client.get(f"/claims/show/{fund.claim_id}"))
     assert "Same file as on claim" in page and "of another member" in page

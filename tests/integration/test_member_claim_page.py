@@ -47,15 +47,15 @@ def approved_claim(app: Flask) -> int:
 
 def _history(page: str) -> list[tuple[str, str]]:
     table = page.split("claimdesk-status-history", 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<td>[^<]*UTC</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", table)
+    rows = re.findall(r"<td>[^<]*EAT</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", table)
     return [(before.strip(), after.strip()) for before, after in rows]
 
 
 def test_the_member_sees_history_and_working_without_internals_or_names(client_for,
                                                                          approved_claim):
     page = client_for("member1").get(f"/claims/show/{approved_claim}").get_data(as_text=True)
-    assert _history(page) == [("draft", "submitted"), ("submitted", "under review"),
-                              ("under review", "approved")]
+    assert _history(page) == [("Draft", "Submitted"), ("Submitted", "Under review"),
+                              ("Under review", "Approved")]
     assert "The fund pays up to its scale fee for this item." in page
     assert "1,800.00" in page and "2,500.00" in page
     for internal in INTERNALS:
@@ -81,7 +81,7 @@ def test_the_committee_still_sees_the_whole_review(client_for, approved_claim):
     page = client_for("committee1").get(f"/claims/show/{approved_claim}").get_data(as_text=True)
     for label in ("Computed outcome", "Priority", "Recommended by", "Decided by"):
         assert label in page, label
-    assert _history(page)[-1] == ("under review", "approved")
+    assert _history(page)[-1] == ("Under review", "Approved")
 
 
 def test_a_draft_has_no_history_yet(app, client_for):

@@ -60,7 +60,7 @@ def test_the_member_lands_on_his_balance_and_recent_claims(client_for, family):
                                        ["250,000.00", "0.00", "250,000.00", "0.00"]]
     assert family.child in page
     assert family.decided in page and family.waiting in page
-    assert "submitted" in page and "approved" in page
+    assert "Submitted" in page and "Approved" in page
     assert "Sentinelson" not in page and "4,321.99" not in page
     assert client_for("member1").get("/my/").get_data(as_text=True).count("Benefit balance") == 1
 

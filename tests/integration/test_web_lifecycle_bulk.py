@@ -52,7 +52,7 @@ def test_bulk_review_recommend_and_approve(fund, client_for):
     page = text(run_action(first, "bulk_start_review", selected))
     assert "2 done, 1 refused." in page
     done, refused, done_too = results(page)
-    assert done[1:] == ("Done", "under review") and done_too[1] == "Done"
+    assert done[1:] == ("Done", "Under review") and done_too[1] == "Done"
     assert refused[:2] == (claim_state(fund.app, still_draft).claim_number, "Refused")
     assert "is draft: it cannot be taken into review now" in page
 
@@ -62,7 +62,7 @@ def test_bulk_review_recommend_and_approve(fund, client_for):
     assert "0 done, 2 refused." in page
     assert page.count("The second signature must come from a different committee member.") == 2
     page = text(run_action(second, "bulk_approve", ready))
-    assert results(page) == [(n, "Done", "approved") for n in numbers(fund.app, ready)]
+    assert results(page) == [(n, "Done", "Approved") for n in numbers(fund.app, ready)]
 
     for pk in ready:
         assert claim_state(fund.app, pk).status == "approved"

@@ -102,8 +102,8 @@ def test_ratification_from_the_meetings_page_needs_quorum(app, decisions, client
     page = text(post_from_page(committee, pk, f"/meetings/sitting/{pk}/agenda/ratify",
                                claim_ids=[str(i) for i in ids]))
     assert "2 done, 1 refused." in page
-    assert results(page)[:2] == [(numbers[0], "Done", "approved"),
-                                 (numbers[1], "Done", "approved")]
+    assert results(page)[:2] == [(numbers[0], "Done", "Approved"),
+                                 (numbers[1], "Done", "Approved")]
     assert "is not waiting on this meeting&#39;s agenda" in page
     with app.app_context():
         claims = db.session.query(Claim).filter(Claim.id.in_(ids[:2])).all()
@@ -131,8 +131,8 @@ def test_send_back_asks_the_reason_once_for_the_ticked_decisions(app, decisions,
     page = text(committee.post(url, data={
         "csrf_token": token, "ids": f"{ids[0]},{ids[2]}",
         "reason": "The receipts do not match the bill."}))
-    assert results(page) == [(numbers[0], "Done", "under review"),
-                             (numbers[2], "Done", "under review")]
+    assert results(page) == [(numbers[0], "Done", "Under review"),
+                             (numbers[2], "Done", "Under review")]
     show = text(committee.get(f"/meetings/show/{pk}"))
     assert show.count("Sent back: The receipts do not match the bill.") == 2
     claim_page = text(committee.get(f"/claims/show/{ids[0]}"))

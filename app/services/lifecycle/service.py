@@ -28,6 +28,7 @@ from app.services.lifecycle.rules import (
     check_allowed,
     check_version,
 )
+from app.services.ratification import awaits_ratification, leave_agenda
 from app.services.sla import refresh_claim
 
 # Transitions that run the engine: they read the claim's items, member and patient, loaded
@@ -111,7 +112,14 @@ def apply_transition(
     transaction; the caller commits."""
     check_allowed(session, transition, claim, actor)
     before = claim.status
+    was_waiting = awaits_ratification(claim)
     details = ACTIONS[transition.name](session, claim, actor, params)
+    # send_back records its own outcome on the agenda; any other way out of "awaiting
+    # ratification" (an appeal) takes the claim off the agenda it waits on.
+    if was_waiting and not awaits_ratification(claim) and transition.name != "send_back":
+        meeting_id = leave_agenda(session, claim, actor, f"claim.{transition.name}")
+        if meeting_id is not None:
+            details = {**details, "taken_off_agenda_of_meeting": meeting_id}
     refresh_claim(claim, before)  # the SLA clocks follow the move (reads no database)
     audit.record(
         session,
