@@ -40,6 +40,7 @@ from app.models import (
     Setting,
 )
 from app.models.reviewer import OPEN_REVIEW
+from app.services import reports
 from app.services.adjudication.loader import adjudicate_claim
 from app.services.calendar import fund_today
 from app.services.minutes import minutes_pdf
@@ -343,6 +344,26 @@ def test_the_demo_paid_and_reconciled_its_ratified_decisions(demo_ctx):
     assert [line.reference for line in unmatched_lines(db.session)] == ["B2C-CHARGES"]
     paid = db.session.scalar(sa.select(sa.func.count()).select_from(Payment))
     assert paid == db.session.scalar(sa.select(sa.func.count()).where(Claim.status == "paid"))
+
+
+def test_the_reports_settle_the_demo_payments_only_once_reconciled(demo_ctx):
+    """The demo's batches went through the payment services: the bank one fully reconciled, the
+    mobile-money one but its last payment. The reports count exactly that."""
+    today = fund_today()
+    period = {"date_from": date(today.year - 5, 1, 1).isoformat(), "date_to": today.isoformat()}
+    bank, mobile = db.session.scalars(sa.select(PaymentBatch).order_by(PaymentBatch.id)).all()
+    waiting = mobile.payments[-1]
+    assert waiting.reconciled_at is None and waiting.status == "paid"
+    summary = reports.run(db.session, "financial_summary", period).totals
+    assert summary["paid"] == bank.total_amount + mobile.total_amount
+    assert summary["unreconciled"] == waiting.amount
+    assert summary["settled"] == bank.total_amount + mobile.total_amount - waiting.amount
+    assert summary["approved"] == (summary["settled"] + summary["unreconciled"]
+                                   + summary["outstanding"])
+    assert reports.run(db.session, "claims_by_status", period).totals["settled"] == (
+        summary["settled"])
+    turnaround = reports.run(db.session, "turnaround", period).totals
+    assert turnaround["settled"] == len(bank.payments) + len(mobile.payments) - 1
 
 
 def test_decided_demo_claims_carry_the_amounts_the_engine_computes(demo_ctx):

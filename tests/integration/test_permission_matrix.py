@@ -529,6 +529,16 @@ def outcome(response, is_api: bool) -> str:
     return f"status {status}"
 
 
+def finished(response):
+    """``response`` read to its end and closed, as a browser does. A streamed answer (exports,
+    downloads) keeps its request context until its iterable is closed; left open, it is popped
+    when the garbage collector gets to it, in the middle of a later request ("Popped wrong
+    request context"). Reading it also runs the stream, so a failure inside it shows here."""
+    response.get_data()
+    response.close()
+    return response
+
+
 def url_for_case(app, rule: str, endpoint: str, action: str | None, seeded: dict) -> str:
     def fill(match: re.Match) -> str:
         name = match.group(1).split(":")[-1]
@@ -569,7 +579,7 @@ def test_every_route_answers_each_role_as_the_spec_says(app, case, seeded, web_c
                 data.update(action=action or "no-such-action", rowid=url_for_case(
                     app, "<pk>", endpoint, action, seeded))
             response = client.open(url, method=method, data=data)
-        got, want = outcome(response, is_api), expected(says, role)
+        got, want = outcome(finished(response), is_api), expected(says, role)
         if got != want:
             wrong.append(f"{role}: expected {want}, got {got} ({response.status_code})")
     assert not wrong, f"{method} {rule}: " + "; ".join(wrong)

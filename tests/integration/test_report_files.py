@@ -28,38 +28,49 @@ def fund(ctx):
     return build_report_fund()
 
 
-def db_financial_totals(fund) -> tuple[int, D, D, D]:
-    n, approved, paid, owed = db.session.execute(sa.text(
-        "SELECT COUNT(*), SUM(total_approved), "
-        "SUM(CASE WHEN status = 'paid' THEN total_paid ELSE 0 END), "
-        "SUM(CASE WHEN status IN ('approved', 'partially_approved') THEN total_approved "
-        "ELSE 0 END) FROM claim WHERE status IN ('approved', 'partially_approved', 'paid') "
-        "AND decided_at >= :lo AND decided_at < :hi"), {"lo": fund.bounds[0],
-                                                          "hi": fund.bounds[12]}).one()
-    return n, D(approved), D(paid), D(owed)
+HEADING = ("Month of decision", "Claims", "Approved", "Paid", "Settled (reconciled)",
+           "Paid, not reconciled", "Outstanding")
+AMOUNTS = ("approved", "paid", "settled", "unreconciled", "outstanding")
+
+
+def db_financial_totals(fund) -> tuple[int, list[D]]:
+    """Claims decided in the period with an amount approved, joined to their paid payment."""
+    n, *amounts = db.session.execute(sa.text(
+        "SELECT COUNT(*), SUM(c.total_approved), "
+        "SUM(CASE WHEN p.id IS NOT NULL THEN p.amount ELSE 0 END), "
+        "SUM(CASE WHEN p.reconciled_at IS NOT NULL THEN p.amount ELSE 0 END), "
+        "SUM(CASE WHEN p.id IS NOT NULL AND p.reconciled_at IS NULL THEN p.amount ELSE 0 END), "
+        "SUM(CASE WHEN p.id IS NULL THEN c.total_approved ELSE 0 END) "
+        "FROM claim c LEFT JOIN payment p ON p.claim_id = c.id AND p.status = 'paid' "
+        "WHERE c.status IN ('approved', 'partially_approved', 'paid') "
+        "AND c.decided_at >= :lo AND c.decided_at < :hi"), {"lo": fund.bounds[0],
+                                                            "hi": fund.bounds[12]}).one()
+    return n, [D(a) for a in amounts]
 
 
 def test_csv_xlsx_json_of_a_summary_carry_its_rows_and_totals(fund):
     report = reports.run(db.session, "financial_summary", period_args(fund))
-    n, approved, paid, owed = db_financial_totals(fund)
+    n, amounts = db_financial_totals(fund)
+    assert amounts[2] > 0 and amounts[3] > 0  # some settled, some paid and not reconciled
 
     lines = list(csv.reader(io.StringIO(render_report(report, "csv", FUND).body.decode())))
-    assert lines[0] == ["Month of decision", "Claims", "Approved", "Paid", "Outstanding"]
-    assert lines[-1] == ["Total", str(n), f"{approved:.2f}", f"{paid:.2f}", f"{owed:.2f}"]
-    assert sum(D(line[2]) for line in lines[1:-1]) == approved
+    assert lines[0] == list(HEADING)
+    assert lines[-1] == ["Total", str(n), *(f"{a:.2f}" for a in amounts)]
+    assert sum(D(line[2]) for line in lines[1:-1]) == amounts[0]
     assert len(lines) == len(report.rows) + 2
 
     book = load_workbook(io.BytesIO(render_report(report, "xlsx", FUND).body), read_only=True)
     values = [row for row in book.active.iter_rows(values_only=True)]
     assert values[0][0] == "Financial summary"
-    heading = values.index(("Month of decision", "Claims", "Approved", "Paid", "Outstanding"))
+    heading = values.index(HEADING)
     assert values[-1][0] == "Total"
-    assert [D(str(v)) for v in values[-1][2:]] == [approved, paid, owed]
-    assert sum(D(str(row[2])) for row in values[heading + 1:-1]) == approved
+    assert [D(str(v)) for v in values[-1][2:]] == amounts
+    assert sum(D(str(row[2])) for row in values[heading + 1:-1]) == amounts[0]
 
     document = json.loads(render_report(report, "json", FUND).body)
-    assert document["totals"] == {"month": "Total", "decided": n, "approved": f"{approved:.2f}",
-                                  "paid": f"{paid:.2f}", "outstanding": f"{owed:.2f}"}
+    assert document["totals"] == {"month": "Total", "decided": n,
+                                  **{k: f"{a:.2f}" for k, a in zip(AMOUNTS, amounts,
+                                                                   strict=True)}}
     assert document["filters"]["date_from"] == period_args(fund)["date_from"]
     assert len(document["rows"]) == len(report.rows)
 

@@ -16,6 +16,9 @@ from app.services.errors import NotFound, ValidationFailed
 from tests.integration.report_support import build_report_fund, period_args
 
 PAYABLE = "('approved', 'partially_approved', 'paid')"
+# Each claim with its paid payment, if any (written here, independently of the reports).
+WITH_PAYMENT = ("claim c LEFT JOIN payment p ON p.claim_id = c.id AND p.status = 'paid'")
+SETTLED = "CASE WHEN p.reconciled_at IS NOT NULL THEN p.amount ELSE 0 END"
 
 
 def sql(query: str, **params):
@@ -38,17 +41,19 @@ def window(fund) -> dict:
 def test_claims_by_status_and_type(fund):
     got = reports.run(db.session, "claims_by_status", period_args(fund))
     expected = {(kind, status): (n, D(c), D(a), D(p)) for kind, status, n, c, a, p in sql(
-        "SELECT claim_type, status, COUNT(*), SUM(total_claimed), SUM(total_approved), "
-        "SUM(CASE WHEN status = 'paid' THEN total_paid ELSE 0 END) FROM claim "
-        "WHERE submitted_at >= :lo AND submitted_at < :hi GROUP BY claim_type, status",
+        "SELECT c.claim_type, c.status, COUNT(*), SUM(c.total_claimed), SUM(c.total_approved), "
+        f"SUM({SETTLED}) FROM {WITH_PAYMENT} "
+        "WHERE c.submitted_at >= :lo AND c.submitted_at < :hi GROUP BY c.claim_type, c.status",
         **window(fund))}
     summed: dict = {}
     for row in got.rows:
         key = (row["claim_type"], row["status"])
         n, c, a, p = summed.get(key, (0, D(0), D(0), D(0)))
         summed[key] = (n + row["claims"], c + row["claimed"], a + row["approved"],
-                       p + row["paid"])
+                       p + row["settled"])
     assert summed == expected
+    # paid1 is reconciled; paid_child is paid, not reconciled: not settled
+    assert got.totals["settled"] == D("4800.00")
     for i in range(12):  # each month's count, by the fund's month bounds
         month = fund.bounds[i]
         (n,), = sql("SELECT COUNT(*) FROM claim WHERE submitted_at >= :lo AND submitted_at < :hi",
@@ -99,56 +104,69 @@ def _days(values: list[float]) -> tuple[float | None, float | None]:
 
 def test_turnaround_medians_and_90th_percentiles(fund):
     got = reports.run(db.session, "turnaround", period_args(fund))
-    paid_at = {int(claim_id): dt(at) for claim_id, at in sql(
-        "SELECT resource_id, MAX(occurred_at) FROM audit_event WHERE action = 'claim.pay' "
-        "GROUP BY resource_id")}
+    settled_at = {claim_id: dt(at) for claim_id, at in sql(
+        "SELECT claim_id, reconciled_at FROM payment WHERE status = 'paid' "
+        "AND reconciled_at IS NOT NULL")}
     stages: dict = {}
-    for claim_id, kind, status, submitted, decided in sql(
-            "SELECT id, claim_type, status, submitted_at, decided_at FROM claim "
+    for claim_id, kind, submitted, decided in sql(
+            "SELECT id, claim_type, submitted_at, decided_at FROM claim "
             "WHERE submitted_at >= :lo AND submitted_at < :hi", **window(fund)):
         for key in (kind, "Total"):
             decision, payment, overall = stages.setdefault(key, ([], [], []))
             if decided is not None:
                 decision.append((dt(decided) - dt(submitted)).total_seconds())
-            if status == "paid":
-                payment.append((paid_at[claim_id] - dt(decided)).total_seconds())
-                overall.append((paid_at[claim_id] - dt(submitted)).total_seconds())
+            if claim_id in settled_at:
+                payment.append((settled_at[claim_id] - dt(decided)).total_seconds())
+                overall.append((settled_at[claim_id] - dt(submitted)).total_seconds())
     rows = {r["claim_type"]: r for r in got.rows} | {"Total": got.totals}
     assert set(rows) == set(stages)
     for key, (decision, payment, overall) in stages.items():
         row = rows[key]
-        assert (row["decided"], row["paid"]) == (len(decision), len(payment)), key
+        assert (row["decided"], row["settled"]) == (len(decision), len(payment)), key
         assert (row["decision_median"], row["decision_p90"]) == _days(decision), key
         assert (row["payment_median"], row["payment_p90"]) == _days(payment), key
         assert (row["overall_median"], row["overall_p90"]) == _days(overall), key
-    assert got.totals["paid"] == 2  # paid1 and paid_child; the others came before the period
+    # paid1 only: paid_child is not reconciled, the others were submitted before the period
+    assert got.totals["settled"] == 1
+    assert got.totals["payment_median"] == 3.0
+
+
+FINANCIAL = (
+    "SELECT COUNT(*), COALESCE(SUM(c.total_approved), 0), "
+    "COALESCE(SUM(CASE WHEN p.id IS NOT NULL THEN p.amount ELSE 0 END), 0), "
+    f"COALESCE(SUM({SETTLED}), 0), "
+    "COALESCE(SUM(CASE WHEN p.id IS NOT NULL AND p.reconciled_at IS NULL THEN p.amount "
+    "ELSE 0 END), 0), "
+    "COALESCE(SUM(CASE WHEN p.id IS NULL THEN c.total_approved ELSE 0 END), 0) "
+    f"FROM {WITH_PAYMENT} WHERE c.status IN {PAYABLE} "
+    "AND c.decided_at >= :lo AND c.decided_at < :hi")
+AMOUNTS = ("approved", "paid", "settled", "unreconciled", "outstanding")
 
 
 def test_financial_summary_per_month_of_decision(fund):
     got = reports.run(db.session, "financial_summary", period_args(fund))
     for i in range(12):
-        (n, approved, paid, owed), = sql(
-            "SELECT COUNT(*), COALESCE(SUM(total_approved), 0), "
-            "COALESCE(SUM(CASE WHEN status = 'paid' THEN total_paid ELSE 0 END), 0), "
-            "COALESCE(SUM(CASE WHEN status IN ('approved', 'partially_approved') "
-            f"THEN total_approved ELSE 0 END), 0) FROM claim WHERE status IN {PAYABLE} "
-            "AND decided_at >= :lo AND decided_at < :hi",
-            lo=fund.bounds[i], hi=fund.bounds[i + 1])
+        (n, *amounts), = sql(FINANCIAL, lo=fund.bounds[i], hi=fund.bounds[i + 1])
         label = (fund.bounds[i] + (fund.bounds[i + 1] - fund.bounds[i]) / 2).strftime("%Y-%m")
         row = next((r for r in got.rows if r["month"] == label), None)
         if n == 0:
             assert row is None, label
             continue
-        assert (row["decided"], row["approved"], row["paid"], row["outstanding"]) == (
-            n, D(approved), D(paid), D(owed)), label
-    (n, approved, paid, owed), = sql(
-        "SELECT COUNT(*), SUM(total_approved), "
-        "SUM(CASE WHEN status = 'paid' THEN total_paid ELSE 0 END), "
-        "SUM(CASE WHEN status <> 'paid' THEN total_approved ELSE 0 END) FROM claim "
-        f"WHERE status IN {PAYABLE} AND decided_at >= :lo AND decided_at < :hi", **window(fund))
-    assert (got.totals["decided"], got.totals["approved"], got.totals["paid"],
-            got.totals["outstanding"]) == (n, D(approved), D(paid), D(owed))
-    assert got.totals["approved"] == got.totals["paid"] + got.totals["outstanding"]
+        assert (row["decided"], *(row[k] for k in AMOUNTS)) == (
+            n, *(D(a) for a in amounts)), label
+    (n, *amounts), = sql(FINANCIAL, **window(fund))
+    assert (got.totals["decided"], *(got.totals[k] for k in AMOUNTS)) == (
+        n, *(D(a) for a in amounts))
+    t = got.totals
+    assert t["approved"] == t["settled"] + t["unreconciled"] + t["outstanding"]
+    assert t["paid"] == t["settled"] + t["unreconciled"]
+    # paid1 and paid_old reconciled; paid_child paid, not reconciled; appr1 (in an open batch)
+    # and appr2 (its batch cancelled) outstanding like the other approved claims
+    assert (t["settled"], t["unreconciled"]) == (D("12000.00"), D("500.00"))
+    (owed,), = sql("SELECT SUM(total_approved) FROM claim WHERE status IN "
+                   "('approved', 'partially_approved') AND decided_at >= :lo "
+                   "AND decided_at < :hi", **window(fund))
+    assert t["outstanding"] == D(owed)
 
 
 def test_top_claimants_and_providers(fund):

@@ -10,7 +10,11 @@ closed by a control-total row that the receiving system checks against the rows:
 - cheque: the cheque register ``cheque_number, payee_name, amount, reference``; control row
   ``CONTROL TOTAL, <count>, <total>,``
 
-Amounts are written with two decimals and no thousands separator.
+Amounts are written with two decimals and no thousands separator. Text cells typed by people
+(payee names, accounts, banks, branches, cheque numbers) go through
+app.services.spreadsheet.csv_cell, so a spreadsheet opening the file never runs one as a
+formula; amounts, counts and the validated international phone numbers (``+`` and digits, which
+the provider expects as they are) are written untouched.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from app.services import record_transitions as steps
 from app.services.errors import Conflict
 from app.services.lifecycle.rules import actor_snapshot
 from app.services.payments.batches import WORKFLOW, describe
+from app.services.payments.payees import is_international
+from app.services.spreadsheet import csv_cell, csv_row
 
 CONTROL = "CONTROL TOTAL"
 HEADERS = {
@@ -38,23 +44,35 @@ HEADERS = {
 AVAILABLE_WHEN = ("released", "paid")
 
 
-def _amount(value: Decimal) -> str:
-    return f"{value:.2f}"
+CENTS = Decimal("0.01")
 
 
-def _rows(batch: PaymentBatch) -> list[list[str]]:
+def _amount(value: Decimal) -> Decimal:
+    """Two places; a Decimal (not text), so the CSV cell stays a number."""
+    return value.quantize(CENTS)
+
+
+def _phone(phone: str | None) -> str:
+    """The payment's phone as the provider wants it (+254712345678); anything else is text."""
+    if phone is not None and is_international(phone):
+        return phone
+    return csv_cell(phone or "")
+
+
+def _rows(batch: PaymentBatch) -> list[list[Any]]:
     payments = [p for p in batch.payments if p.status != "cancelled"]
     total = _amount(sum((p.amount for p in payments), Decimal("0.00")))
-    count = str(len(payments))
+    count = len(payments)
     if batch.method == "bank":
-        rows = [[p.payee_name, p.bank_account_number or "", p.bank_name or "",
-                 p.bank_branch_code or "", _amount(p.amount), p.reference] for p in payments]
+        rows = [[*csv_row((p.payee_name, p.bank_account_number or "", p.bank_name or "",
+                           p.bank_branch_code or "")), _amount(p.amount), csv_cell(p.reference)]
+                for p in payments]
         return [*rows, [CONTROL, count, "", "", total, ""]]
     if batch.method == "mobile_money":
-        rows = [[p.phone or "", _amount(p.amount), p.reference] for p in payments]
+        rows = [[_phone(p.phone), _amount(p.amount), csv_cell(p.reference)] for p in payments]
         return [*rows, [CONTROL, total, count]]
-    rows = [[p.cheque_number or "", p.payee_name, _amount(p.amount), p.reference]
-            for p in payments]
+    rows = [[*csv_row((p.cheque_number or "", p.payee_name)), _amount(p.amount),
+             csv_cell(p.reference)] for p in payments]
     return [*rows, [CONTROL, count, total, ""]]
 
 

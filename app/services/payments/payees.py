@@ -14,6 +14,11 @@ _INTERNATIONAL = re.compile(r"^\+[1-9]\d{7,14}$")
 _SEPARATORS = re.compile(r"[\s\-().]")
 
 
+def is_international(number: str | None) -> bool:
+    """Already in international format: a plus and digits only."""
+    return bool(number and _INTERNATIONAL.fullmatch(number))
+
+
 def international_phone(number: str | None, country_code: int | None = None) -> str | None:
     """``number`` in international format (+254712345678), or None when it is not a phone
     number. A number written the local way (0712 345 678) takes the fund's country code."""

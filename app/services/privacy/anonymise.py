@@ -3,10 +3,14 @@ free text that may hold health or personal details are replaced; amounts, dates,
 the records themselves stay, so the fund's accounts and reports are unchanged.
 
 Only a member who left (lapsed or terminated) with no claim still in progress or awaiting
-payment may be anonymised, once. The dates of birth keep their year only (1 January), so age
-statistics stay right. Files (receipts, evidence) are kept as the fund's accounting records;
-their names are replaced. The audit trail is not touched: it names personal fields, never their
-values. The event records who anonymised whom and how many records changed.
+payment, and no payment in an open batch (its payout file would carry the replaced details),
+may be anonymised, once. The payee details copied into his payments (name, account, phone) and
+the descriptions of the statement lines that reconciled them are replaced too; their amounts,
+dates, references, bank and cheque numbers stay for the fund's accounts. The dates of birth
+keep their year only (1 January), so age statistics stay right. Files (receipts, evidence)
+are kept as the fund's accounting records; their names are replaced. The audit trail is not
+touched: it names personal fields, never their values. The event records who anonymised whom
+and how many records changed.
 """
 
 from __future__ import annotations
@@ -26,8 +30,12 @@ from app.models import (
     Dependent,
     Member,
     Notification,
+    Payment,
+    PaymentBatch,
+    StatementLine,
 )
 from app.models.base import utcnow
+from app.models.payment import OPEN_BATCH_STATUSES
 from app.services.audit import record
 from app.services.balance import IN_PROGRESS
 from app.services.errors import Conflict, NotFound
@@ -72,6 +80,29 @@ def _texts(rows: list[Any], fields: tuple[str, ...]) -> int:
     return len(rows)
 
 
+def _refuse_open_payments(session: Session, member: Member) -> None:
+    batches = list(session.scalars(
+        sa.select(PaymentBatch.batch_number).join(Payment, Payment.batch_id == PaymentBatch.id)
+        .where(Payment.member_id == member.id, Payment.status == "pending",
+               PaymentBatch.status.in_(OPEN_BATCH_STATUSES))
+        .distinct().order_by(PaymentBatch.batch_number)))
+    if batches:
+        raise Conflict(f"{member.member_number} has a payment in the open batch(es) "
+                       f"{', '.join(batches)}: pay or cancel them first.")
+
+
+def _scrub_payments(session: Session, member: Member) -> int:
+    payments = list(session.scalars(sa.select(Payment).where(Payment.member_id == member.id)))
+    for payment in payments:
+        payment.payee_name = f"Member {member.member_number}"
+        payment.bank_account_number = None
+        payment.phone = None
+    _texts(list(session.scalars(sa.select(StatementLine).where(
+        StatementLine.payment_id.in_([p.id for p in payments]),
+        StatementLine.description.is_not(None)))), ("description",))
+    return len(payments)
+
+
 def anonymise_member(session: Session, member_id: Any, actor: Any) -> Member:
     member = load_member(session, member_id)
     if member is None:
@@ -81,6 +112,7 @@ def anonymise_member(session: Session, member_id: Any, actor: Any) -> Member:
     if member.status not in ANONYMISABLE:
         raise Conflict(f"{member.member_number} is {member.status}: only a member who left "
                        "(lapsed or terminated) can be anonymised.")
+    _refuse_open_payments(session, member)
     open_claims = session.scalar(sa.select(sa.func.count(Claim.id)).where(
         Claim.member_id == member.id, Claim.status.in_((*IN_PROGRESS, *AWAITING_PAYMENT))))
     if open_claims:
@@ -124,6 +156,7 @@ def anonymise_member(session: Session, member_id: Any, actor: Any) -> Member:
         extension = attachment.original_name.rpartition(".")[2][:10]
         attachment.original_name = f"file-{attachment.id}.{extension}"
     counts["files"] = len(files)
+    counts["payments"] = _scrub_payments(session, member)
     member.anonymised_at = utcnow()
     record(session, "member.anonymise", actor=actor, resource_type="member",
            resource_id=member.id, details={"member_number": member.member_number, **counts})

@@ -13,7 +13,8 @@ from app.services.reports.render.pdf import build, key_values, paragraph, printe
 SECTIONS = (("member", "Member record"), ("login", "Login"), ("dependents", "Dependents"),
             ("claims", "Claims"), ("attachments", "Files held (descriptions)"),
             ("chronic_requests", "Chronic-illness requests"), ("notes", "Notes on claims"),
-            ("notifications", "Notifications"), ("audit_events", "Audit trail"))
+            ("notifications", "Notifications"), ("payments", "Payments"),
+            ("audit_events", "Audit trail"))
 WIDTHS = (50 * mm, 130 * mm)
 
 

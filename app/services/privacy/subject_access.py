@@ -1,7 +1,8 @@
 """Everything the fund holds about one member, for a subject-access request: his record and
 login, his dependents, claims with their items and the files' descriptions, chronic-illness
-requests, notes on his claims, notifications to him, and the audit trail about his records
-(who changed or looked at them).
+requests, notes on his claims, notifications to him, his payments (amounts, references, dates
+and the payout details as they were sent, with the statement lines that reconciled them), and
+the audit trail about his records (who changed or looked at them).
 
 Admin exports any member's data; a member only his own (another's answers NotFound). Internal
 committee notes go into Admin's export only: Admin hands the export over after checking the
@@ -28,6 +29,8 @@ from app.models import (
     Dependent,
     Member,
     Notification,
+    Payment,
+    StatementLine,
 )
 from app.security import ROLE_ADMIN
 from app.services.audit import record
@@ -84,12 +87,29 @@ def _login(session: Session, member: Member) -> dict[str, Any] | None:
             "login_count": user.login_count}
 
 
+def _payments(session: Session, member: Member) -> list[dict[str, Any]]:
+    """Every payment to the member, cancelled ones too, as the payout file carried it."""
+    payments = list(session.scalars(sa.select(Payment).where(Payment.member_id == member.id)
+                                    .order_by(Payment.id)))
+    lines: dict[int, list[StatementLine]] = {}
+    for line in session.scalars(sa.select(StatementLine).where(
+            StatementLine.payment_id.in_([p.id for p in payments])).order_by(StatementLine.id)):
+        lines.setdefault(line.payment_id, []).append(line)
+    return [{**columns(p), "claim_number": p.claim.claim_number,
+             "batch_number": p.batch.batch_number, "method": p.batch.method,
+             "batch_status": p.batch.status, "bank_reference": p.batch.bank_reference,
+             "statement_lines": [{key: plain(getattr(line, key)) for key in (
+                 "value_date", "reference", "amount", "description")}
+                 for line in lines.get(p.id, [])]}
+            for p in payments]
+
+
 def _audit(session: Session, member: Member, claim_ids: list[int], dependent_ids: list[int],
-           request_ids: list[int]) -> list[dict[str, Any]]:
+           request_ids: list[int], payment_ids: list[int]) -> list[dict[str, Any]]:
     about = [sa.and_(AuditEvent.resource_type == "member",
                      AuditEvent.resource_id == str(member.id))]
     for kind, ids in (("claim", claim_ids), ("dependent", dependent_ids),
-                      ("chronicrequest", request_ids)):
+                      ("chronicrequest", request_ids), ("payment", payment_ids)):
         if ids:
             about.append(sa.and_(AuditEvent.resource_type == kind,
                                  AuditEvent.resource_id.in_([str(i) for i in ids])))
@@ -121,6 +141,7 @@ def subject_access(session: Session, member_id: Any, user: Any) -> dict[str, Any
         .order_by(Notification.id)))
     dependents = list(session.scalars(sa.select(Dependent).where(
         Dependent.member_id == member.id).order_by(Dependent.id)))
+    payments = _payments(session, member)
     return {
         "fund": current_app.config.get("FUND_NAME") or "Claimdesk",
         "generated_at": plain(datetime.now(timezone.utc)),
@@ -133,8 +154,9 @@ def subject_access(session: Session, member_id: Any, user: Any) -> dict[str, Any
                              for r in requests],
         "notes": [columns(n) for n in session.scalars(notes.order_by(ClaimNote.id))],
         "notifications": [columns(n) for n in notifications],
+        "payments": payments,
         "audit_events": _audit(session, member, claim_ids, [d.id for d in dependents],
-                               [r.id for r in requests]),
+                               [r.id for r in requests], [p["id"] for p in payments]),
     }
 
 

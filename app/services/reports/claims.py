@@ -29,12 +29,12 @@ from app.services.reports.base import (
 
 TOP = 20
 _AMOUNTS = (Column("claimed", "Claimed", MONEY), Column("approved", "Approved", MONEY),
-            Column("paid", "Paid", MONEY))
+            Column("settled", "Settled", MONEY))
 
 
 def _sums() -> tuple[Any, ...]:
     return (sa.func.count(Claim.id), sa.func.sum(Claim.total_claimed),
-            sa.func.sum(Claim.total_approved), sa.func.sum(settlement.paid_amount()))
+            sa.func.sum(Claim.total_approved), sa.func.sum(settlement.settled_amount()))
 
 
 def _total(rows: list[dict[str, Any]], label_key: str) -> dict[str, Any]:
@@ -45,35 +45,35 @@ def _total(rows: list[dict[str, Any]], label_key: str) -> dict[str, Any]:
 def claims_by_status(session: Session, f: ReportFilters) -> Report:
     month = month_case(Claim.submitted_at, f).label("month")
     grouped = session.execute(
-        sa.select(month, Claim.claim_type, Claim.status, *_sums())
+        settlement.with_payments(sa.select(month, Claim.claim_type, Claim.status, *_sums()))
         .where(*claim_conditions(f))
         .group_by(month, Claim.claim_type, Claim.status)
         .order_by(month, Claim.claim_type, Claim.status)
     ).all()
     rows = [{"month": m, "claim_type": kind, "status": status, "claims": n,
-             "claimed": money(claimed), "approved": money(approved), "paid": money(paid)}
-            for m, kind, status, n, claimed, approved, paid in grouped]
+             "claimed": money(claimed), "approved": money(approved), "settled": money(settled)}
+            for m, kind, status, n, claimed, approved, settled in grouped]
     return Report(
         "claims_by_status", "Claims by status and type",
         "Claims submitted in the period, by the month of their submission (the fund's dates), "
-        "claim type and present status; paid counts settled claims only.",
+        "claim type and present status; settled counts the reconciled payments only.",
         f, (Column("month", "Month"), Column("claim_type", "Claim type"),
             Column("status", "Status"), Column("claims", "Claims", INT), *_AMOUNTS),
         rows, _total(rows, "month"))
 
 
 def top_claimants(session: Session, f: ReportFilters, top: int = TOP) -> Report:
-    sums = (sa.select(Claim.member_id, *_sums()).where(*claim_conditions(f))
-            .group_by(Claim.member_id).subquery())
-    count, claimed, approved, paid = (sums.c[i] for i in range(1, 5))
+    sums = (settlement.with_payments(sa.select(Claim.member_id, *_sums()))
+            .where(*claim_conditions(f)).group_by(Claim.member_id).subquery())
+    count, claimed, approved, settled = (sums.c[i] for i in range(1, 5))
     fetched = session.execute(
         sa.select(Member.member_number, Member.first_name, Member.middle_name, Member.last_name,
-                  count, claimed, approved, paid)
+                  count, claimed, approved, settled)
         .join(sums, sums.c.member_id == Member.id)
         .order_by(approved.desc(), claimed.desc(), Member.member_number).limit(top)
     ).all()
     rows = [{"member_number": number, "name": person_name(first, middle, last), "claims": n,
-             "claimed": money(c), "approved": money(a), "paid": money(p)}
+             "claimed": money(c), "approved": money(a), "settled": money(p)}
             for number, first, middle, last, n, c, a, p in fetched]
     return Report(
         "top_claimants", "Top claimants",
@@ -85,16 +85,16 @@ def top_claimants(session: Session, f: ReportFilters, top: int = TOP) -> Report:
 
 
 def top_providers(session: Session, f: ReportFilters, top: int = TOP) -> Report:
-    sums = (sa.select(Claim.provider_id, *_sums()).where(*claim_conditions(f))
-            .group_by(Claim.provider_id).subquery())
-    count, claimed, approved, paid = (sums.c[i] for i in range(1, 5))
+    sums = (settlement.with_payments(sa.select(Claim.provider_id, *_sums()))
+            .where(*claim_conditions(f)).group_by(Claim.provider_id).subquery())
+    count, claimed, approved, settled = (sums.c[i] for i in range(1, 5))
     fetched = session.execute(
-        sa.select(Provider.name, Provider.provider_type, count, claimed, approved, paid)
+        sa.select(Provider.name, Provider.provider_type, count, claimed, approved, settled)
         .join(sums, sums.c.provider_id == Provider.id)
         .order_by(claimed.desc(), approved.desc(), Provider.name).limit(top)
     ).all()
     rows = [{"provider": name, "provider_type": kind, "claims": n, "claimed": money(c),
-             "approved": money(a), "paid": money(p)}
+             "approved": money(a), "settled": money(p)}
             for name, kind, n, c, a, p in fetched]
     return Report(
         "top_providers", "Top providers",

@@ -1,7 +1,8 @@
 """Turnaround: for the claims submitted in the period, days from submission to the latest
-decision, from the decision to payment (app.services.reports.settlement says when a claim was
-paid), and from submission to payment; the median and the 90th percentile (nearest rank: the
-smallest value at or above 90% of them) per claim type and overall.
+decision, from the decision to settlement (the claim's payment reconciled against a statement;
+app.services.reports.settlement), and from submission to settlement; the median and the 90th
+percentile (nearest rank: the smallest value at or above 90% of them) per claim type and
+overall.
 
 PostgreSQL computes them in the database (percentile_cont for the median, which averages the
 two middle values as Python's statistics.median does; percentile_disc for the nearest rank), so
@@ -37,34 +38,36 @@ STAGES = ("decision", "payment", "overall")
 COLUMNS = (Column("claim_type", "Claim type"), Column("decided", "Decided", INT),
            Column("decision_median", "To decision, median days", DAYS),
            Column("decision_p90", "To decision, 90th percentile", DAYS),
-           Column("paid", "Paid", INT),
-           Column("payment_median", "Decision to payment, median days", DAYS),
-           Column("payment_p90", "Decision to payment, 90th percentile", DAYS),
-           Column("overall_median", "Submission to payment, median days", DAYS),
-           Column("overall_p90", "Submission to payment, 90th percentile", DAYS))
+           Column("settled", "Settled", INT),
+           Column("payment_median", "Decision to settlement, median days", DAYS),
+           Column("payment_p90", "Decision to settlement, 90th percentile", DAYS),
+           Column("overall_median", "Submission to settlement, median days", DAYS),
+           Column("overall_p90", "Submission to settlement, 90th percentile", DAYS))
 
 
-def _spans(session: Session) -> tuple[Any, list[Any]]:
-    """The paid moments and each stage's seconds (NULL where the claim did not reach it)."""
-    paid = settlement.paid_moments(session)
+def _spans(session: Session) -> list[Any]:
+    """Each stage's seconds (NULL where the claim did not reach it), over claims joined to
+    their payments (settlement.with_payments)."""
+    settled_at = settlement.settled_at()
     decided = Claim.decided_at.is_not(None)
-    return paid, [
+    return [
         sa.case((decided, seconds_between(session, Claim.submitted_at, Claim.decided_at)),
                 else_=None),
         sa.case((sa.and_(settlement.settled(), decided),
-                 seconds_between(session, Claim.decided_at, paid.c.paid_at)), else_=None),
+                 seconds_between(session, Claim.decided_at, settled_at)), else_=None),
         sa.case((settlement.settled(),
-                 seconds_between(session, Claim.submitted_at, paid.c.paid_at)), else_=None),
+                 seconds_between(session, Claim.submitted_at, settled_at)), else_=None),
     ]
 
 
 def _in_database(session: Session, f: ReportFilters) -> list[dict[str | None, Stats]]:
-    paid, spans = _spans(session)
+    spans = _spans(session)
     stages = []
     for span in spans:
         measures = (sa.func.count(span), sa.func.percentile_cont(0.5).within_group(span),
                     sa.func.percentile_disc(0.9).within_group(span))
-        base = (sa.select(Claim.claim_type, *measures).outerjoin(paid, paid.c.claim_id == Claim.id)
+        base = (settlement.with_payments(sa.select(Claim.claim_type, *measures)
+                                         .select_from(Claim))
                 .where(*claim_conditions(f), span.is_not(None)))
         stats: dict[str | None, Stats] = {
             kind: (n, median, p90) for kind, n, median, p90 in session.execute(
@@ -83,10 +86,9 @@ def _stats(values: list[int]) -> Stats:
 
 
 def _in_python(session: Session, f: ReportFilters) -> list[dict[str | None, Stats]]:
-    paid, spans = _spans(session)
-    fetched = session.execute(sa.select(Claim.claim_type, *spans)
-                              .outerjoin(paid, paid.c.claim_id == Claim.id)
-                              .where(*claim_conditions(f)))
+    fetched = session.execute(
+        settlement.with_payments(sa.select(Claim.claim_type, *_spans(session)).select_from(Claim))
+        .where(*claim_conditions(f)))
     values: list[dict[str | None, list[int]]] = [{} for _ in STAGES]
     for kind, *seconds in fetched:
         for stage, span in zip(values, seconds, strict=True):
@@ -102,7 +104,7 @@ def _days(seconds: float | None) -> float | None:
 
 def _row(label: str, stages: list[dict[str | None, Stats]], kind: str | None) -> dict[str, Any]:
     row: dict[str, Any] = {"claim_type": label}
-    for name, stats, counted in zip(STAGES, stages, ("decided", "paid", None), strict=True):
+    for name, stats, counted in zip(STAGES, stages, ("decided", "settled", None), strict=True):
         n, median, p90 = stats.get(kind, (0, None, None))
         if counted:
             row[counted] = n
@@ -119,6 +121,7 @@ def turnaround(session: Session, f: ReportFilters) -> Report:
     return Report(
         "turnaround", "Turnaround",
         "Claims submitted in the period: days from submission to the latest decision, from "
-        "the decision to payment, and from submission to payment, as the median and the 90th "
-        "percentile (nearest rank), per claim type. A stage counts the claims that reached it.",
+        "the decision to settlement (the payment reconciled against a statement), and from "
+        "submission to settlement, as the median and the 90th percentile (nearest rank), per "
+        "claim type. A stage counts the claims that reached it.",
         f, COLUMNS, rows, _row("Total", stages, None))

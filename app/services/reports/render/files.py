@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from app.services.errors import ValidationFailed
 from app.services.reports.base import MONEY, Column, Report
 from app.services.reports.render.cells import json_value, text
+from app.services.spreadsheet import csv_cell
 
 FORMATS = ("csv", "xlsx", "json", "pdf")
 ROW_FORMATS = ("csv", "jsonl", "xlsx")
@@ -43,13 +44,21 @@ class FileOut:
     body: bytes | Iterator[bytes | str]
 
 
+def _csv_cells(values: Iterable[Any], kinds: Iterable[str]) -> list[str]:
+    """Text values made safe for spreadsheets (app.services.spreadsheet), before each value is
+    written as text; numbers, amounts (negative ones too) and dates are never touched."""
+    # An amount is formatted from a Decimal, so it can never be a formula; it keeps its sign.
+    return [text(v if k == MONEY else csv_cell(v), k) for v, k in zip(values, kinds, strict=True)]
+
+
 # --- summaries -----------------------------------------------------------------------------------
 def report_rows_as_text(report: Report) -> Iterator[list[str]]:
-    yield [c.label for c in report.columns]
+    kinds = [c.kind for c in report.columns]
+    yield [csv_cell(c.label) for c in report.columns]
     for row in report.rows:
-        yield [text(row.get(c.key), c.kind) for c in report.columns]
+        yield _csv_cells((row.get(c.key) for c in report.columns), kinds)
     if report.totals:
-        yield [text(report.totals.get(c.key), c.kind) for c in report.columns]
+        yield _csv_cells((report.totals.get(c.key) for c in report.columns), kinds)
 
 
 def report_csv(report: Report) -> bytes:
@@ -69,11 +78,17 @@ def report_json(report: Report) -> dict[str, Any]:
             "rows": [values(r) for r in report.rows], "totals": values(report.totals)}
 
 
-def _excel_value(value: Any, column: Column) -> Any:
+def _excel_value(value: Any, column: Column, sheet: Any) -> Any:
     # Decimals are written as exact numbers; dates as dates; the rest as shown.
     if column.kind == MONEY or value is None or isinstance(value, (int, float)):
         return value
-    return text(value, column.kind)
+    shown = text(value, column.kind)
+    if shown.startswith("="):
+        # openpyxl stores a text starting with "=" as a formula: keep it a text cell.
+        cell = WriteOnlyCell(sheet, value=shown)
+        cell.data_type = "s"
+        return cell
+    return shown
 
 
 def report_xlsx(report: Report) -> bytes:
@@ -92,9 +107,10 @@ def report_xlsx(report: Report) -> bytes:
     sheet.append([])
     sheet.append([strong(c.label) for c in report.columns])
     for row in report.rows:
-        sheet.append([_excel_value(row.get(c.key), c) for c in report.columns])
+        sheet.append([_excel_value(row.get(c.key), c, sheet) for c in report.columns])
     if report.totals:
-        sheet.append([_excel_value(report.totals.get(c.key), c) for c in report.columns])
+        sheet.append([_excel_value(report.totals.get(c.key), c, sheet)
+                      for c in report.columns])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -121,10 +137,10 @@ def render_report(report: Report, fmt: str, fund_name: str) -> FileOut:
 def _csv_chunks(columns: tuple[Column, ...], rows: Iterable[tuple]) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([c.label for c in columns])
+    writer.writerow([csv_cell(c.label) for c in columns])
     kinds = [c.kind for c in columns]
     for n, row in enumerate(rows, start=1):
-        writer.writerow([text(v, k) for v, k in zip(row, kinds, strict=True)])
+        writer.writerow(_csv_cells(row, kinds))
         if n % CHUNK_ROWS == 0:
             yield out.getvalue()
             out.seek(0)
@@ -154,7 +170,7 @@ def _xlsx_chunks(columns: tuple[Column, ...], rows: Iterable[tuple], title: str,
         sheet = book.create_sheet(title[:31])
         sheet.append([c.label for c in columns])
         for row in rows:
-            sheet.append([_excel_value(v, c) for v, c in zip(row, columns, strict=True)])
+            sheet.append([_excel_value(v, c, sheet) for v, c in zip(row, columns, strict=True)])
         book.save(path)
         with open(path, "rb") as saved:
             while chunk := saved.read(chunk_bytes):
