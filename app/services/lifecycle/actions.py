@@ -40,8 +40,11 @@ def _reason(params: dict[str, Any], what: str = "a reason") -> str:
 
 
 _MEMBER = Member.__table__
+# Both columns set to themselves: the member's row is locked, not changed (updated_at would
+# otherwise take its on-update default, as if the member had been edited).
 _LOCK_MEMBER = (
-    sa.update(_MEMBER).where(_MEMBER.c.id == sa.bindparam("member_id")).values(id=_MEMBER.c.id)
+    sa.update(_MEMBER).where(_MEMBER.c.id == sa.bindparam("member_id"))
+    .values(id=_MEMBER.c.id, updated_at=_MEMBER.c.updated_at)
 )
 
 
