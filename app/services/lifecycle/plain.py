@@ -35,17 +35,23 @@ WITH_LINES = frozenset({"recommend", "approve", "reject"})
 
 
 class Record:
-    """One row's values as attributes, and the values it was read with."""
+    """One row's values as attributes, the values it was read with and the names set since."""
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)
-        self._read = values
+        self.__dict__["_read"] = values
+        self.__dict__["_set"] = set()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.__dict__[name] = value
+        self._set.add(name)
 
     def changes(self) -> dict[str, Any]:
-        """The columns set to another value since the row was read, with their new values."""
-        now = self.__dict__
-        return {key: now[key] for key, before in self._read.items()
-                if now[key] is not before and now[key] != before}
+        """The columns set to another value since the row was read, with their new values (a
+        value set again to what it was is no change)."""
+        now, read = self.__dict__, self._read
+        return {name: now[name] for name in self._set
+                if name in read and now[name] is not read[name] and now[name] != read[name]}
 
 
 def _records(result: Any) -> list[Record]:

@@ -96,7 +96,7 @@ def _write(session: Session, claim: Claim) -> bool:
             by_shape.setdefault(frozenset(changes), []).append({**_new(changes), "_id": line.id})
     for shape, rows in by_shape.items():
         connection.execute(_update_statement(_ITEM, shape, guarded=False), rows)
-    _write_events(session, events)
+    _write_events(session, connection, events)
     session.expunge(claim)  # its lines go with it (cascade)
     return True
 
@@ -129,16 +129,17 @@ def write_record(session: Session, claim: Record) -> None:
                 {**_new(line_changes), "_id": line.id})
     for shape, rows in by_shape.items():
         connection.execute(_update_statement(_ITEM, shape, guarded=False), rows)
-    _write_events(session, [r for r in session.new if isinstance(r, AuditEvent)])
+    _write_events(session, connection, [r for r in session.new if isinstance(r, AuditEvent)])
     if session.new or session.dirty or session.deleted:
         session.flush()
 
 
-def _write_events(session: Session, events: list[AuditEvent]) -> None:
+def _write_events(session: Session, connection: sa.Connection,
+                  events: list[AuditEvent]) -> None:
     """Insert the transition's audit events (the one place a bulk run writes them); the
     session forgets them, so its own flush has nothing left to do."""
     if events:
-        session.connection().execute(_INSERT_EVENT, [_event_row(event) for event in events])
+        connection.execute(_INSERT_EVENT, [_event_row(event) for event in events])
     for event in events:
         session.expunge(event)
 
