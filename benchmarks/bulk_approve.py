@@ -85,9 +85,10 @@ def run_phase(ids: list[int], action: str, username: str, **params) -> tuple[flo
 
 def report(name: str, count: int, elapsed: float, cpu: float, results: Counter) -> None:
     rate = count / elapsed if elapsed else float("inf")
+    per_claim = cpu * 1000 / count if count else 0.0
     summary = ", ".join(f"{k} {v}" for k, v in results.most_common(4))
-    print(f"{name:<14}{elapsed:9.2f} s {rate:8.0f} claims/s {cpu:9.2f} s CPU   ({summary})",
-          flush=True)
+    print(f"{name:<14}{elapsed:9.2f} s {rate:8.0f} claims/s {cpu:9.2f} s CPU "
+          f"{per_claim:6.2f} ms CPU/claim   ({summary})", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
