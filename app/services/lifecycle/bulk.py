@@ -1,13 +1,16 @@
 """One transition for many claims: each claim in its own transaction, re-checked at that moment.
 
 The checks and the transition are the ones a single transition runs (``apply_transition``);
-what a bulk run saves is the ORM's overhead around them. Claims are read a chunk at a time
-with their member, patient and lines (a few queries per chunk, not per claim) and stay in the
-session across the per-claim commits. In each claim's transaction the claim's version is read
-again: a claim changed since its chunk was read is reloaded before it is checked, and a change
-racing the write makes the version-guarded UPDATE fail, so nothing is applied to a claim on a
-stale view. The changes go out as plain statements (``writes.write_claim``), or through the
-ORM's flush when they are of a kind those do not cover.
+what a bulk run saves is the overhead around them. Claims are read a chunk at a time with their
+member, patient and lines (a few queries per chunk, not per claim): as plain records for the
+decisions (``plain.PLAIN``: the checks, actions and engine only read and set attributes), as
+ORM objects kept across the per-claim commits for the other transitions. Each claim is then
+checked, changed and committed in its own transaction, on one connection kept for the run.
+A claim changed by someone else after its chunk was read makes the version-guarded UPDATE fail,
+or a refusal finds a newer version: the claim is read again and judged as it is now, so
+nothing is applied to a claim on a stale view. The changes go out as plain statements
+(``writes.write_record`` / ``writes.write_claim``), or through the ORM's flush when they are of
+a kind those do not cover.
 """
 
 from __future__ import annotations

@@ -2,10 +2,12 @@
 
 A transition changes a few columns of the claim and its lines and adds one audit event. The
 ORM's flush writes that correctly but costs about two milliseconds of Python per claim, most of
-a bulk run's time. Here the same changes, read from the ORM's own attribute history, go out as
-one version-guarded UPDATE of the claim, one UPDATE per shape of line change and one INSERT
-of the event. Anything of another kind (a new row other than the event, a deletion, a changed
-relationship) is left to the ORM's flush: the caller falls back to it.
+a bulk run's time. Here the same changes go out as one version-guarded UPDATE of the claim, one
+UPDATE per shape of line change and one INSERT of the event (``_write_events``, the one place a
+bulk run inserts audit events). The changes are those a record noted (``write_record``, for
+the decisions run on ``plain.Record``) or those in the ORM's own attribute history
+(``write_claim``); for an ORM claim, anything of another kind (a new row other than the event,
+a deletion, a changed relationship) is left to the ORM's flush: the caller falls back to it.
 """
 
 from __future__ import annotations
