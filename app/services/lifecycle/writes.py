@@ -26,6 +26,9 @@ _CLAIM = Claim.__table__
 _ITEM = ClaimItem.__table__
 _EVENT = AuditEvent.__table__
 _INSERT_EVENT = sa.insert(_EVENT)
+# A record's changes are named by attribute; the statements name columns.
+_COLUMN_OF = {model: {prop.key: prop.columns[0].name for prop in sa.inspect(model).column_attrs}
+              for model in (Claim, ClaimItem)}
 _statements: dict[tuple[str, frozenset[str]], sa.Update] = {}
 
 
@@ -115,7 +118,8 @@ def write_record(session: Session, claim: Record) -> None:
         derive_claim(claim, session)  # what the flush's invariants would derive
     connection = session.connection()
     version = claim.version
-    changes = claim.changes()
+    columns = _COLUMN_OF[Claim]
+    changes = {columns[name]: value for name, value in claim.changes().items()}
     changes["version"] = version + 1
     statement = _update_statement(_CLAIM, frozenset(changes), guarded=True)
     result = connection.execute(statement, {**_new(changes), "_id": claim.id,
@@ -124,8 +128,9 @@ def write_record(session: Session, claim: Record) -> None:
         raise StaleDataError("claim changed meanwhile")
     claim.version = version + 1
     by_shape: dict[frozenset[str], list[dict[str, Any]]] = {}
+    columns = _COLUMN_OF[ClaimItem]
     for line in lines or ():
-        line_changes = line.changes()
+        line_changes = {columns[name]: value for name, value in line.changes().items()}
         if line_changes:
             by_shape.setdefault(frozenset(line_changes), []).append(
                 {**_new(line_changes), "_id": line.id})
