@@ -19,6 +19,7 @@ import argparse
 import cProfile
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -133,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             db.session.remove()
             reset_schema(db, drop_only=True)
+            db.engine.dispose()
+    if not args.keep:
+        shutil.rmtree(TMP, ignore_errors=True)  # the SQLite file (150 MB at 50,000 claims)
     return 0
 
 
