@@ -63,6 +63,26 @@ def test_a_bulk_run_ends_where_single_transitions_end(fund):  # noqa: F811
     assert {int(rid): n for rid, n in counts} == {i: 3 for i in one_by_one + in_bulk}
 
 
+def test_a_bulk_rejection_ends_where_single_rejections_end(fund):  # noqa: F811
+    """Rejection sets every line's approved amount: the lines' writes of a bulk run too."""
+    one_by_one, in_bulk = _submitted(fund, 2), _submitted(fund, 2)
+    reason = {"reason": "Not medically necessary.", "reason_codes": ["EXCLUDED"]}
+    for claim_id in one_by_one:
+        perform(claim_id, "start_review", user("committee1"))
+        perform(claim_id, "reject", user("committee2"), **reason)
+    for action, params in (("start_review", {}), ("reject", reason)):
+        outcomes = perform_bulk(in_bulk, action, user("committee2" if params else "committee1"),
+                                **params)
+        assert all(o.ok for o in outcomes), outcomes
+    db.session.expire_all()
+    for single, bulked in zip(one_by_one, in_bulk, strict=True):
+        assert _state(single) == _state(bulked)
+        claim, lines = _state(bulked)
+        assert claim["status"] == "rejected" and claim["total_approved"] == D("0.00")
+        assert [line["approved_amount"] for line in lines] == [D("0.00")]
+        assert claim["reason_codes"].endswith("EXCLUDED")
+
+
 def _change_after_chunk_read(monkeypatch, claim_id: int, **values) -> None:
     """Another user changes the claim right after the bulk run read its chunk."""
     read_chunk = bulk._load_chunk

@@ -30,6 +30,19 @@ _claim = Claim.__table__.c
 _item = ClaimItem.__table__.c
 
 
+def _states(states: tuple[str, ...]) -> list:
+    # Written into the statement: a bound list would be expanded into it again on every run.
+    return [sa.literal_column(f"'{state}'") for state in states]
+
+
+def _status_in(states: tuple[str, ...]):
+    return _claim.status.in_(_states(states))
+
+
+def _status_not_in(states: tuple[str, ...]):
+    return _claim.status.not_in(_states(states))
+
+
 def _patient(claims, with_dependent: bool):
     dependent = (claims.dependent_id == sa.bindparam("dependent_id") if with_dependent
                  else claims.dependent_id.is_(None))
@@ -50,7 +63,7 @@ def _received_earlier():
     return sa.and_(
         _claim.id != sa.bindparam("claim_id"),
         _claim.received_on.is_not(None),
-        _claim.status.not_in(DEAD),
+        _status_not_in(DEAD),
         sa.or_(_claim.received_on < received,
                sa.and_(_claim.received_on == received, _claim.id < sa.bindparam("claim_id"))),
     )
@@ -87,7 +100,7 @@ def _chronic_used_statement() -> sa.Select:
     return sa.select(sa.func.coalesce(sa.func.sum(_claim.total_approved), 0)).where(
         _claim.chronic_request_id == sa.bindparam("request_id"),
         _claim.id != sa.bindparam("claim_id"),
-        _claim.status.in_(DECIDED_PAYABLE),
+        _status_in(DECIDED_PAYABLE),
         _claim.treatment_date >= sa.bindparam("month_start", type_=sa.Date),
         _claim.treatment_date < sa.bindparam("next_month", type_=sa.Date),
     )
@@ -107,7 +120,7 @@ def _usage_statement(with_dependent: bool) -> sa.Select:
     return (
         sa.select(_item.benefit_category_id, sa.func.sum(_item.approved_amount))
         .join_from(ClaimItem.__table__, Claim.__table__, _item.claim_id == _claim.id)
-        .where(_in_year(with_dependent), _claim.status.in_(DECIDED_PAYABLE))
+        .where(_in_year(with_dependent), _status_in(DECIDED_PAYABLE))
         .group_by(_item.benefit_category_id)
     )
 
@@ -115,7 +128,7 @@ def _usage_statement(with_dependent: bool) -> sa.Select:
 @cache
 def _critical_statement(with_dependent: bool) -> sa.Select:
     return sa.select(sa.func.count(_claim.id)).where(
-        _in_year(with_dependent), _claim.critical_illness.is_(True), _claim.status.not_in(DEAD),
+        _in_year(with_dependent), _claim.critical_illness.is_(True), _status_not_in(DEAD),
     )
 
 
@@ -175,11 +188,11 @@ def _history_statement(with_dependent: bool, receipts: int, received: bool) -> s
         sa.select(_kind("used"), sa.cast(_item.benefit_category_id, _KEY),
                   sa.cast(sa.func.sum(_item.approved_amount), MONEY))
         .join_from(ClaimItem.__table__, Claim.__table__, _item.claim_id == _claim.id)
-        .where(_in_year(with_dependent), _claim.status.in_(DECIDED_PAYABLE))
+        .where(_in_year(with_dependent), _status_in(DECIDED_PAYABLE))
         .group_by(_item.benefit_category_id),
         sa.select(_kind("critical"), nothing, sa.cast(sa.func.count(_claim.id), MONEY)).where(
             _in_year(with_dependent), _claim.critical_illness.is_(True),
-            _claim.status.not_in(DEAD)),
+            _status_not_in(DEAD)),
     ]
     if received:
         duplicate = _duplicate_claim_statement(with_dependent)

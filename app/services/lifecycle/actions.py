@@ -40,18 +40,30 @@ def _reason(params: dict[str, Any], what: str = "a reason") -> str:
 
 
 _MEMBER = Member.__table__
-_LOCK_MEMBER = (
-    sa.update(_MEMBER).where(_MEMBER.c.id == sa.bindparam("member_id")).values(id=_MEMBER.c.id)
-)
+_MEMBER_ID = _MEMBER.c.id == sa.bindparam("member_id")
+# The lock each database takes for a decision, before the usage is read:
+_LOCK_MEMBER = {
+    # PostgreSQL: the member's row lock; a decision for another member goes on in parallel.
+    "postgresql": sa.select(_MEMBER.c.id).where(_MEMBER_ID).with_for_update(),
+    # SQLite has one writer at a time: any write statement takes the database's write lock,
+    # and one that matches no row writes nothing (no page of the member changes).
+    "sqlite": sa.update(_MEMBER).where(_MEMBER_ID, sa.literal_column("1") == sa.literal_column("0"))
+    .values(id=_MEMBER.c.id, updated_at=_MEMBER.c.updated_at),
+}
+# Elsewhere, a no-op update of the member's row (both columns set to themselves: updated_at
+# would otherwise take its on-update default, as if the member had been edited).
+_LOCK_ROW = (sa.update(_MEMBER).where(_MEMBER_ID)
+             .values(id=_MEMBER.c.id, updated_at=_MEMBER.c.updated_at))
 
 
 def _lock_patient_usage(session: Session, claim: Claim) -> None:
     """Serialise decisions for one person so that two at once never exceed a limit together.
 
-    A no-op UPDATE takes the member row's lock on PostgreSQL and the write lock on SQLite, before
-    the usage is read; it holds until the transaction ends.
+    The lock is taken before the usage is read and holds until the transaction ends.
     """
-    session.connection().execute(_LOCK_MEMBER, {"member_id": claim.member_id})
+    connection = session.connection()
+    statement = _LOCK_MEMBER.get(connection.dialect.name, _LOCK_ROW)
+    connection.execute(statement, {"member_id": claim.member_id})
 
 
 def _amounts(claim: Claim) -> dict[str, Decimal]:

@@ -2,10 +2,12 @@
 
 A transition changes a few columns of the claim and its lines and adds one audit event. The
 ORM's flush writes that correctly but costs about two milliseconds of Python per claim, most of
-a bulk run's time. Here the same changes, read from the ORM's own attribute history, go out as
-one version-guarded UPDATE of the claim, one UPDATE per shape of line change and one INSERT
-of the event. Anything of another kind (a new row other than the event, a deletion, a changed
-relationship) is left to the ORM's flush: the caller falls back to it.
+a bulk run's time. Here the same changes go out as one version-guarded UPDATE of the claim, one
+UPDATE per shape of line change and one INSERT of the event (``_write_events``, the one place a
+bulk run inserts audit events). The changes are those a record noted (``write_record``, for
+the decisions run on ``plain.Record``) or those in the ORM's own attribute history
+(``write_claim``); for an ORM claim, anything of another kind (a new row other than the event,
+a deletion, a changed relationship) is left to the ORM's flush: the caller falls back to it.
 """
 
 from __future__ import annotations
@@ -18,10 +20,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import AuditEvent, Claim, ClaimItem
 from app.services.invariants import derive_claim
+from app.services.lifecycle.plain import Record
 
 _CLAIM = Claim.__table__
 _ITEM = ClaimItem.__table__
 _EVENT = AuditEvent.__table__
+_INSERT_EVENT = sa.insert(_EVENT)
+# A record's changes are named by attribute; the statements name columns.
+_COLUMN_OF = {model: {prop.key: prop.columns[0].name for prop in sa.inspect(model).column_attrs}
+              for model in (Claim, ClaimItem)}
 _statements: dict[tuple[str, frozenset[str]], sa.Update] = {}
 
 
@@ -94,13 +101,54 @@ def _write(session: Session, claim: Claim) -> bool:
             by_shape.setdefault(frozenset(changes), []).append({**_new(changes), "_id": line.id})
     for shape, rows in by_shape.items():
         connection.execute(_update_statement(_ITEM, shape, guarded=False), rows)
-    if events:
-        connection.execute(sa.insert(_EVENT), [_event_row(event) for event in events])
-    # Written: the session forgets these records, so its own flush has nothing left to do.
-    for record in events:
-        session.expunge(record)
+    _write_events(session, connection, events)
     session.expunge(claim)  # its lines go with it (cascade)
     return True
+
+
+def write_record(session: Session, claim: Record) -> None:
+    """Write a claim record's changes (``plain.Record``) and the transition's audit event:
+    one version-guarded UPDATE of the claim, one UPDATE per shape of changed lines, the
+    event's INSERT; anything else the transition added to the session goes through its flush.
+    Raises StaleDataError when the claim changed since it was read."""
+    lines = getattr(claim, "items", None)
+    if lines is None:  # lines not read, so not changed: only the claim's own derived field
+        claim.treatment_date = claim.first_visit_date or claim.admission_date
+    else:
+        derive_claim(claim, session)  # what the flush's invariants would derive
+    connection = session.connection()
+    version = claim.version
+    columns = _COLUMN_OF[Claim]
+    changes = {columns[name]: value for name, value in claim.changes().items()}
+    changes["version"] = version + 1
+    statement = _update_statement(_CLAIM, frozenset(changes), guarded=True)
+    result = connection.execute(statement, {**_new(changes), "_id": claim.id,
+                                            "_version": version})
+    if result.rowcount != 1:
+        raise StaleDataError("claim changed meanwhile")
+    claim.version = version + 1
+    by_shape: dict[frozenset[str], list[dict[str, Any]]] = {}
+    columns = _COLUMN_OF[ClaimItem]
+    for line in lines or ():
+        line_changes = {columns[name]: value for name, value in line.changes().items()}
+        if line_changes:
+            by_shape.setdefault(frozenset(line_changes), []).append(
+                {**_new(line_changes), "_id": line.id})
+    for shape, rows in by_shape.items():
+        connection.execute(_update_statement(_ITEM, shape, guarded=False), rows)
+    _write_events(session, connection, [r for r in session.new if isinstance(r, AuditEvent)])
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+
+
+def _write_events(session: Session, connection: sa.Connection,
+                  events: list[AuditEvent]) -> None:
+    """Insert the transition's audit events (the one place a bulk run writes them); the
+    session forgets them, so its own flush has nothing left to do."""
+    if events:
+        connection.execute(_INSERT_EVENT, [_event_row(event) for event in events])
+    for event in events:
+        session.expunge(event)
 
 
 def _new(changes: dict[str, Any]) -> dict[str, Any]:
