@@ -17,6 +17,7 @@ from sqlalchemy.orm import ColumnProperty, Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import AuditEvent, Claim, ClaimItem
+from app.services.audit.chain import append_events
 from app.services.invariants import derive_claim
 
 _CLAIM = Claim.__table__
@@ -95,7 +96,7 @@ def _write(session: Session, claim: Claim) -> bool:
     for shape, rows in by_shape.items():
         connection.execute(_update_statement(_ITEM, shape, guarded=False), rows)
     if events:
-        connection.execute(sa.insert(_EVENT), [_event_row(event) for event in events])
+        append_events(connection, [_event_row(event) for event in events])  # chained
     # Written: the session forgets these records, so its own flush has nothing left to do.
     for record in events:
         session.expunge(record)
