@@ -45,6 +45,7 @@ MODEL_METHOD_PERMISSIONS = {
     "edit": WRITE,
     "delete": DELETE,
     "download": READ,
+    "export": EXPORT,
     "api": READ,
     "api_read": READ,
     "api_get": READ,

@@ -62,7 +62,8 @@ SPEC = {
     "chronicrequest": dict(Admin="rwtv", Committee="rwtv", Finance="r", Auditor="r",
                            Member="rw"),
     "attachment": dict(Admin="rwdt", Committee="rwt", Finance="r", Auditor="r", Member="rw"),
-    "auditevent": dict(Admin="r", Committee="r", Auditor="r"),
+    # x: export the audit trail (the list's filters, streamed; the same over REST)
+    "auditevent": dict(Admin="rx", Committee="r", Auditor="rx"),
     # users and roles: Admin rwd, Auditor r, everyone his own account
     "users": dict(Admin="rwd", Auditor="r"),
     "roles": dict(Admin="rwd", Auditor="r"),
@@ -199,6 +200,8 @@ ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
     "AttachmentApi.upload": ("attachment", "w"),
     "AttachmentApi.download": ("attachment", "r"),
     "AttachmentApi.delete": ("attachment", "w"),
+    "AuditEventView.export": ("auditevent", "x"),  # <fmt> is "csv"
+    "AuditEventApi.export": ("auditevent", "x"),
 }
 # FAB's permission screens are list-only: their other routes exist, and no one may use them.
 ENDPOINTS.update({
@@ -242,7 +245,7 @@ URL_VALUES = {"version": "v1", "locale": "en", "filename": "css/claimdesk.css",
               "DependentTransitionView.transition action": "confirm",
               "DependentTransitionView.bulk action": "confirm",
               "MeetingTransitionView.transition action": "open", "operation": "add",
-              "appbuilder.static filename": "js/ab_actions.js"}
+              "appbuilder.static filename": "js/ab_actions.js", "fmt": "csv"}
 
 
 # --- The cases: one per registered route and method --------------------------------------------
