@@ -19,6 +19,7 @@ from app.api.working import ClaimStateSchema, ClaimWorkingSchema
 from app.api.writes import answers_bad_input, json_body, parse_pk
 from app.extensions import db
 from app.models import Claim, ClaimItem
+from app.services.audit import access_events
 from app.services.lifecycle import perform, perform_bulk
 from app.services.validation import claim_errors, claim_item_errors
 
@@ -71,6 +72,9 @@ class ClaimApi(ClaimdeskModelRestApi):
     }
     openapi_spec_component_schemas = lifecycle_openapi.COMPONENT_SCHEMAS
     route_operations = lifecycle_openapi.OPERATIONS
+
+    def pre_get(self, data: dict) -> None:
+        access_events.claim_viewed(db.session, data["id"], g.user)  # staff's looks are recorded
 
     def pre_add(self, item: Claim) -> None:
         user = current_user()

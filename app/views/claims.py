@@ -12,8 +12,10 @@ from wtforms.validators import DataRequired
 
 from app import security as perms
 from app.access import is_restricted
+from app.extensions import db
 from app.models import ChronicRequest, Claim, ClaimItem, Dependent, Member, Provider
 from app.services.attachments import Owner
+from app.services.audit import access_events
 from app.services.settings import get_setting
 from app.services.validation import claim_errors, claim_item_errors
 from app.views.attachments import AttachmentsWidget
@@ -218,6 +220,11 @@ class ClaimView(ClaimBulkActions, FundModelView):
     def pre_add(self, item: Any) -> None:
         super().pre_add(item)
         item.created_by_id = g.user.id
+
+    def _show(self, pk: Any) -> Any:
+        widgets = super()._show(pk)  # 404 for a claim outside the user's rows
+        access_events.claim_viewed(db.session, int(pk), g.user)  # staff's looks are recorded
+        return widgets
 
     def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
         if is_restricted(g.user):

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import AuditEvent
 from app.services.audit.chain import append_events
+from tests.audit_support import empty_trail
 
 MOMENTS = [datetime(2026, 3, day, 9, 30, 15, 123456) for day in range(1, 11)]
 
@@ -35,6 +36,7 @@ def trail(app):
                      "resource_type": kind[0], "resource_id": str(100 + number),
                      "ip_address": "10.0.0.%d" % number, "user_agent": "Mozilla/5.0 ñ",
                      "details": json.dumps({"n": number, "text": "Ksh 1,000 \"net\""})})
+    empty_trail(app)
     with app.app_context(), db.engine.begin() as connection:
         append_events(connection, rows)
     return app
@@ -115,23 +117,26 @@ def test_the_json_lines_export_links_up_to_an_unbroken_chain(trail, admin_client
     response = admin_client.get(export_link(page.get_data(as_text=True), "jsonl"))
     assert response.status_code == 200 and response.mimetype == "application/x-ndjson"
     rows = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
-    assert [row["id"] for row in rows] == list(range(1, 11))
+    # The ten events, the admin's login, and no more: not the export's own event.
+    assert [row["id"] for row in rows] == list(range(1, 12))
+    assert rows[-1]["action"] == "user.login"
     previous = "0" * 64
     for row in rows:
         assert row["previous_hash"] == previous
         assert row["hash"] == outsider_hash(row)
         previous = row["hash"]
     # The export's own event came after the rows it exported.
-    assert json.loads(last_export_event(trail).details)["rows"] == 10
+    assert json.loads(last_export_event(trail).details)["rows"] == 11
 
 
 def test_an_unfiltered_export_streams_across_many_pages(trail, admin_client, monkeypatch):
     from app.services.audit import export
 
     monkeypatch.setattr(export, "PAGE_SIZE", 3)
+    before = ids_where(trail)
     response = admin_client.get("/audit/export/csv")
-    assert [int(row["id"]) for row in parse_csv(response.get_data(as_text=True))] == \
-        list(range(1, 11))
+    assert [int(row["id"]) for row in parse_csv(response.get_data(as_text=True))] == before
+    assert len(before) > 2 * export.PAGE_SIZE
 
 
 def test_committee_reads_the_claims_part_and_may_not_export(trail, committee_client):
@@ -184,8 +189,10 @@ def test_the_api_exports_the_filtered_events(trail, app, api_headers):
     assert details["rows"] == len(rows) and details["format"] == "jsonl"
     assert {"col": "actor_name", "opr": "eq", "value": "committee2"} in details["filters"]["q"]
 
-    as_csv = app.test_client().get("/api/v1/auditevent/export", headers=api_headers("admin"))
-    assert len(parse_csv(as_csv.get_data(as_text=True))) == 11  # the first export's event too
+    headers = api_headers("admin")
+    before = ids_where(trail)  # the first export's event and the logins too
+    as_csv = app.test_client().get("/api/v1/auditevent/export", headers=headers)
+    assert [int(row["id"]) for row in parse_csv(as_csv.get_data(as_text=True))] == before
 
 
 @pytest.mark.parametrize("query, status", [

@@ -12,13 +12,15 @@ from app.extensions import db
 from app.models import AuditEvent
 from app.services import audit
 from app.services.audit.chain import event_hash
-from tests.conftest import IS_POSTGRES, requires_postgres
+from tests.audit_support import empty_trail, raw_changes
+from tests.conftest import requires_postgres
 
 EVENTS = 6
 
 
 @pytest.fixture
 def trail(app):
+    empty_trail(app)
     with app.app_context():
         for number in range(1, EVENTS + 1):
             audit.record(db.session, "claim.submit", resource_type="claim",
@@ -33,14 +35,7 @@ def verify(app) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def tamper(app, *statements: tuple[str, dict]) -> None:
-    """Change the table behind the application's back (on PostgreSQL with its trigger off,
-    as the table's owner could)."""
-    with app.app_context(), db.engine.begin() as connection:
-        if IS_POSTGRES:
-            connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
-        for sql, params in statements:
-            connection.execute(sa.text(sql), params)
+tamper = raw_changes  # behind the application's back
 
 
 def row(app, event_id: int) -> dict:
@@ -65,6 +60,7 @@ def test_an_untouched_trail_verifies(trail):
 
 
 def test_an_empty_trail_verifies(app):
+    empty_trail(app)
     code, output = verify(app)
     assert code == 0 and "intact: 0 events" in output
 

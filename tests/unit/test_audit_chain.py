@@ -16,7 +16,13 @@ from app.models import AuditChainHead, AuditEvent
 from app.services import audit
 from app.services.audit.chain import GENESIS, append_events
 from app.services.audit.verify import verify_chain
+from tests.audit_support import empty_trail
 from tests.conftest import DATABASE_URL, requires_postgres
+
+
+@pytest.fixture(autouse=True)
+def empty(app):
+    empty_trail(app)
 
 
 def events() -> list[AuditEvent]:
@@ -77,7 +83,10 @@ def test_events_written_with_other_changes_commit_with_them(ctx):
     member = factories.member()
     audit.record(db.session, "member.touched", resource_type="member", resource_id=member.id)
     db.session.commit()
-    assert [e.action for e in events()][-1] == "member.touched"
+    actions = [e.action for e in events()]
+    # The specific event describes the new member: no second, generic one for it.
+    assert "member.touched" in actions and "member.create" not in actions
+    assert "membershiptype.create" in actions  # the factory's membership type has its own
     with db.engine.connect() as connection:
         assert verify_chain(connection).intact
 

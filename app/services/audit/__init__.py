@@ -15,9 +15,10 @@ from flask import g, has_request_context, request
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent
+from app.services.audit import changes  # noqa: F401  (records every entity's changes)
 from app.services.audit.chain import append_events
 
-__all__ = ["append_events", "record", "request_context"]
+__all__ = ["append_events", "record", "record_run", "request_context"]
 
 
 def _plain(value: Any) -> Any:
@@ -71,4 +72,23 @@ def record(
         **request_context(),
     )
     session.add(event)
+    # The record's changes in this transaction need no generic event besides this one.
+    changes.note_covered(session, resource_type, event.resource_id)
     return event
+
+
+def record_run(session: Session, resource_type: str, action: str, actor: Any,
+               outcomes: list[Any]) -> None:
+    """The event of a bulk run, after its records' own events: which records it took the step
+    on and which it could not (with why); committed at once."""
+    done = [_outcome_id(outcome) for outcome in outcomes if outcome.ok]
+    refused = {str(_outcome_id(outcome)): outcome.message for outcome in outcomes
+               if not outcome.ok}
+    record(session, f"{resource_type}.bulk_{action}", actor=actor, resource_type=resource_type,
+           details={"action": action, "asked": len(outcomes), "done": done,
+                    "refused": refused})
+    session.commit()
+
+
+def _outcome_id(outcome: Any) -> Any:
+    return getattr(outcome, "claim_id", None) or getattr(outcome, "record_id", None)

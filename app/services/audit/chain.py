@@ -144,7 +144,7 @@ def pending_events(session: Session) -> list[AuditEvent]:
     return session.info.setdefault(PENDING, [])
 
 
-def _write_pending(session: Session) -> None:
+def write_pending(session: Session) -> None:
     pending = session.info.pop(PENDING, None)
     if not pending:
         return
@@ -164,17 +164,12 @@ def _take_events(session: Session, flush_context: Any, instances: Any) -> None:
             session.expunge(audit_event)
         pending_events(session).extend(new_events)
     if session.info.get(PENDING) and not (session.new or session.dirty or session.deleted):
-        _write_pending(session)  # the flush itself will have nothing to do
+        write_pending(session)  # the flush itself will have nothing to do
 
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, flush_context: Any) -> None:
-    _write_pending(session)
-
-
-@event.listens_for(Session, "before_commit")
-def _before_commit(session: Session) -> None:
-    _write_pending(session)
+    write_pending(session)
 
 
 @event.listens_for(Session, "after_soft_rollback")
