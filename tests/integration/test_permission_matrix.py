@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 from flask import session
 from flask_wtf.csrf import generate_csrf
 
@@ -388,8 +389,17 @@ def fresh_attachment() -> int:
 
 
 # Routes whose allowed use consumes the record: every role is given a record of its own.
+def claims_audit_event() -> int:
+    """An event of the claims' part of the trail (which Committee reads): the newest event of
+    all is often a login, which it does not."""
+    return db.session.scalar(sa.select(sa.func.max(AuditEvent.id)).where(
+        AuditEvent.resource_type == "claim"))
+
+
 FRESH_RECORDS = {"AttachmentView.remove": fresh_attachment,
-                 "AttachmentApi.delete": fresh_attachment}
+                 "AttachmentApi.delete": fresh_attachment,
+                 "AuditEventView.show": claims_audit_event,
+                 "AuditEventApi.get": claims_audit_event}
 
 
 def _sm():
