@@ -2,13 +2,14 @@
 
 Every event is appended by :func:`append_events`, whichever path writes it (the ORM's flush
 through the hooks below, or the bulk runs' plain statements). It locks the one-row chain head
-inside the writing transaction (an ``UPDATE ... RETURNING``: on PostgreSQL the row lock holds
-every other writer until this transaction ends; SQLite serialises writers), gives the events
+inside the writing transaction (``SELECT ... FOR UPDATE`` on PostgreSQL, whose row lock holds
+every other writer until this transaction ends; an ``UPDATE`` on SQLite, whose write lock
+serialises writers), gives the events
 the next ids, chains their hashes and moves the head. The head is held only from the first
 event written to the commit, and the ORM's events are written after the flush's other rows, so
 that the head is the last lock a transaction takes.
 
-The encoding (the README's "Verifying the audit trail" repeats it for outsiders): the JSON
+The encoding (the README's "The audit trail" repeats it for outsiders): the JSON
 array ``["claimdesk-audit-1", occurred_at, actor_id, actor_name, ip_address, user_agent, action,
 resource_type, resource_id, details, previous_hash]`` with no spaces (separators ``,`` and
 ``:``), non-ASCII characters as themselves, encoded in UTF-8; ``occurred_at`` as
@@ -82,18 +83,29 @@ def _stored(value: Any, name: str) -> Any:
     return value
 
 
+# Built once: on a bulk run these go out three times per claim and transition.
+_LOCK = (sa.update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_id=_HEAD.c.last_id)
+         .returning(_HEAD.c.last_id, _HEAD.c.last_hash))
+# PostgreSQL locks the row without writing a new version of it.
+_LOCK_PG = (sa.select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == HEAD_ID)
+            .with_for_update())
+_MOVE = (sa.update(_HEAD).where(_HEAD.c.id == HEAD_ID)
+         .values(last_id=sa.bindparam("new_id"), last_hash=sa.bindparam("new_hash")))
+_INSERT = sa.insert(_EVENT)
+_LAST_EVENT = sa.select(_EVENT.c.id, _EVENT.c.hash).order_by(_EVENT.c.id.desc()).limit(1)
+
+
 def lock_head(connection: Connection) -> tuple[int, str]:
-    """Lock the chain head until the transaction ends; give the last event's id and hash."""
-    locking = (
-        sa.update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_id=_HEAD.c.last_id)
-        .returning(_HEAD.c.last_id, _HEAD.c.last_hash)
-    )
+    """Lock the chain head until the transaction ends; give the last event's id and hash.
+
+    SQLite: the UPDATE takes the database's write lock before the head is read (a read first
+    could see a head that another writer moves before this one may write)."""
+    postgres = connection.dialect.name == "postgresql"
+    locking = _LOCK_PG if postgres else _LOCK
     row = connection.execute(locking).first()
     if row is None:  # a new database: the head starts at the last event (none: the genesis)
-        last = connection.execute(
-            sa.select(_EVENT.c.id, _EVENT.c.hash).order_by(_EVENT.c.id.desc()).limit(1)
-        ).first()
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        last = connection.execute(_LAST_EVENT).first()
+        dialect = postgresql if postgres else sqlite
         connection.execute(
             dialect.insert(_HEAD).values(
                 id=HEAD_ID, last_id=last.id if last else 0,
@@ -125,11 +137,8 @@ def append_events(connection: Connection, rows: Iterable[Mapping[str, Any]]) -> 
         return []
     last_id, last_hash = lock_head(connection)
     chained = chain_rows(rows, last_id, last_hash)
-    connection.execute(sa.insert(_EVENT), chained)
-    connection.execute(
-        sa.update(_HEAD).where(_HEAD.c.id == HEAD_ID)
-        .values(last_id=chained[-1]["id"], last_hash=chained[-1]["hash"])
-    )
+    connection.execute(_INSERT, chained)
+    connection.execute(_MOVE, {"new_id": chained[-1]["id"], "new_hash": chained[-1]["hash"]})
     return chained
 
 
