@@ -215,3 +215,19 @@ def test_a_bulk_run_has_an_event_per_claim_and_one_for_the_run(app, fund, api_he
     assert run.id > max(e.id for e in per_claim) and run.actor_name == "committee1"
     # The transitions described the claims' changes: no generic event besides.
     assert not events(app, AuditEvent.action.in_(["claim.update", "claimitem.update"]))
+
+
+def test_staff_opening_a_chronic_request_is_recorded(app, committee_client, member_client,
+                                                     api_headers):
+    with app.app_context():
+        member = factories.member(user_id=factories.user_id("member1"))
+        request_id = factories.chronic_request(member).id
+        db.session.commit()
+    assert committee_client.get(f"/chronic-requests/show/{request_id}").status_code == 200
+    assert member_client.get(f"/chronic-requests/show/{request_id}").status_code == 200
+    response = app.test_client().get(f"/api/v1/chronicrequest/{request_id}",
+                                     headers=api_headers("admin"))
+    assert response.status_code == 200
+    looks = events(app, AuditEvent.action == "chronicrequest.view")
+    assert [(e.actor_name, e.resource_id) for e in looks] == [
+        ("committee1", str(request_id)), ("admin", str(request_id))]
