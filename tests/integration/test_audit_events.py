@@ -231,3 +231,16 @@ def test_staff_opening_a_chronic_request_is_recorded(app, committee_client, memb
     looks = events(app, AuditEvent.action == "chronicrequest.view")
     assert [(e.actor_name, e.resource_id) for e in looks] == [
         ("committee1", str(request_id)), ("admin", str(request_id))]
+
+
+def test_a_logout_at_the_idle_timeout_is_recorded(app, client_for):
+    import time
+
+    from app.auth import LAST_SEEN
+
+    user = client_for("committee2")
+    with user.session_transaction() as session:
+        session[LAST_SEEN] = time.time() - 31 * 60
+    user.get("/claims/list/")
+    event, details = one(app, AuditEvent.action == "user.logout")
+    assert event.actor_name == "committee2" and details == {"reason": "idle"}
