@@ -28,6 +28,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         from app import models  # noqa: F401  (registers every table on the shared metadata)
         from app.services import invariants  # noqa: F401  (derived fields on every flush)
+        from app.services.audit import chain  # noqa: F401  (audit events chained on every flush)
 
         appbuilder = make_appbuilder()
         appbuilder.init_app(app, db.session)

@@ -242,6 +242,14 @@ def is_static_request() -> bool:
     return endpoint == "static" or endpoint.endswith(".static")
 
 
+def _record_idle_logout() -> None:
+    from app.extensions import db
+    from app.services.audit import access_events
+
+    if current_user.is_authenticated:
+        access_events.logged_out(db.session, current_user, reason="idle")
+
+
 def enforce_idle_timeout() -> None:
     """Log out a session idle for longer than PERMANENT_SESSION_LIFETIME, and otherwise restart
     its clock. Flask also refuses a cookie signed longer ago than that; the stamp kept here makes
@@ -264,6 +272,7 @@ def enforce_idle_timeout() -> None:
     idle_limit = current_app.permanent_session_lifetime.total_seconds()
     last_seen = session.get(LAST_SEEN)
     if last_seen is not None and now - float(last_seen) > idle_limit:
+        _record_idle_logout()
         logout_user()
         session.clear()
         flash(IDLE_TIMEOUT_MESSAGE.format(minutes=int(idle_limit // 60)), "info")

@@ -112,5 +112,25 @@ def anonymise_member_command(member_number: str, username: str) -> None:
     click.echo(f"{member_number} was anonymised.")
 
 
+@claimdesk.command("audit-verify")
+@click.option("--page-size", default=5000, show_default=True, help="Events read at a time.")
+def audit_verify_command(page_size: int) -> None:
+    """Walk the audit trail's hash chain and report the first event altered, removed or
+    inserted (exit status 1 when there is one)."""
+    from app.extensions import db
+    from app.services.audit.verify import verify_chain
+
+    with db.engine.connect() as connection:
+        result = verify_chain(connection, page_size)
+    if result.intact:
+        click.echo(f"Audit trail intact: {result.events} events checked"
+                   + (f", the last is event {result.last_id}." if result.last_id else "."))
+        return
+    click.echo(f"Audit trail NOT intact ({result.finding.problem}): {result.finding.message}",
+               err=True)
+    click.echo(f"{result.events} events held before it.", err=True)
+    raise SystemExit(1)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(claimdesk)

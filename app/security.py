@@ -45,6 +45,7 @@ MODEL_METHOD_PERMISSIONS = {
     "edit": WRITE,
     "delete": DELETE,
     "download": READ,
+    "export": EXPORT,
     "api": READ,
     "api_read": READ,
     "api_get": READ,
@@ -268,7 +269,24 @@ class ClaimdeskSecurityManager(SecurityManager):
         super().before_request()
         return auth.enforce_password_change()
 
+    def on_user_login(self, user: Any) -> None:
+        from app.extensions import db
+        from app.services.audit import access_events
+
+        access_events.logged_in(db.session, user)
+
+    def on_user_logout(self, user: Any) -> None:
+        from app.extensions import db
+        from app.services.audit import access_events
+
+        access_events.logged_out(db.session, user)
+
     def reset_password(self, userid: Any, password: str) -> None:
+        from app.extensions import db
+        from app.services.audit import access_events
+
+        # Recorded first: FAB's update_user commits the new password and the event together.
+        access_events.password_changed(db.session, int(userid), g.get("user"))
         super().reset_password(userid, password)
         # Only his own new password ends a login's one-time password, not an admin's reset.
         user = g.get("user")
@@ -279,6 +297,12 @@ class ClaimdeskSecurityManager(SecurityManager):
             password_changed(db.session, int(userid))
             db.session.commit()
 
+    def _login_failed(self, username: str, *, locked: bool) -> None:
+        from app.extensions import db
+        from app.services.audit import access_events
+
+        access_events.login_failed(db.session, username, locked=locked)
+
     def auth_user_db(self, username: str, password: str) -> Any | None:
         """FAB's password check behind the lockout: a locked username is refused before its
         password is looked at, whether or not such a user exists."""
@@ -287,11 +311,13 @@ class ClaimdeskSecurityManager(SecurityManager):
         key = accounts.throttle_key(username, self.find_user)
         if accounts.is_locked(key):
             g.setdefault(auth.LOGIN_LOCKED, True)
+            self._login_failed(username, locked=True)
             return None
         user = super().auth_user_db(username, password)
         if user is None:
             if accounts.record_failed_login(key):
                 g.setdefault(auth.LOGIN_LOCKED, True)
+            self._login_failed(username, locked=bool(g.get(auth.LOGIN_LOCKED)))
         else:
             accounts.record_successful_login(key)
         return user

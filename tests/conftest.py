@@ -106,6 +106,8 @@ def clean_database(app: Flask) -> Iterator[None]:
         db.session.remove()
         baseline = app.config["BASELINE_USER_IDS"]
         with db.engine.begin() as conn:
+            if IS_POSTGRES:  # the audit trail refuses deletes (its trigger): not for the suite
+                conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
             for table in reversed(db.metadata.sorted_tables):
                 if table.name in _KEPT_TABLES:
                     continue

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, g
 from flask_appbuilder.api import expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import permission_name, protect
@@ -12,8 +12,10 @@ from app import security as perms
 from app.api.base import ClaimdeskModelRestApi
 from app.api.record_transitions import TransitionRoutes
 from app.api.writes import answers_bad_input
+from app.extensions import db
 from app.models import ChronicRequest
 from app.services import chronic
+from app.services.audit import access_events
 from app.services.validation import chronic_request_errors
 
 ROUTES = TransitionRoutes(
@@ -49,6 +51,9 @@ class ChronicRequestApi(ClaimdeskModelRestApi):
     }
     openapi_spec_component_schemas = ROUTES.component_schemas
     route_operations = ROUTES.operations()
+
+    def pre_get(self, data: dict) -> None:
+        access_events.chronic_request_viewed(db.session, data["id"], g.user)  # staff's looks
 
     def pre_add(self, item: ChronicRequest) -> None:
         chronic.prepare_new(item)

@@ -20,6 +20,7 @@ from app.api.writes import answers_bad_input, json_body, parse_pk
 from app.downloads import send
 from app.extensions import db
 from app.models import Claim, ClaimItem
+from app.services.audit import access_events
 from app.services.disclosure import (
     CLAIM_RESULTS,
     ITEM_RESULTS,
@@ -82,6 +83,9 @@ class ClaimApi(ClaimdeskModelRestApi):
     }
     openapi_spec_component_schemas = lifecycle_openapi.COMPONENT_SCHEMAS
     route_operations = lifecycle_openapi.OPERATIONS
+
+    def pre_get(self, data: dict) -> None:
+        access_events.claim_viewed(db.session, data["id"], g.user)  # staff's looks are recorded
 
     def pre_add(self, item: Claim) -> None:
         user = current_user()

@@ -1,7 +1,7 @@
 """The fund's data model, one module per aggregate."""
 
 from app.models.attachment import Attachment
-from app.models.audit import AuditEvent
+from app.models.audit import AuditChainHead, AuditEvent
 from app.models.chronic import ChronicMedicine, ChronicRequest
 from app.models.claim import Claim, ClaimItem
 from app.models.fund import BenefitCategory, MembershipType, Setting
@@ -20,6 +20,7 @@ from app.models.security import LoginThrottle, PasswordChangeDue
 __all__ = [
     "AgendaItem",
     "Attachment",
+    "AuditChainHead",
     "AuditEvent",
     "BenefitCategory",
     "ChecklistAnswer",

@@ -138,6 +138,7 @@ def run(meeting_id: int, name: str, claim_ids: Iterable[int], actor: Any) -> lis
                             Claim, actor)
             )
             outcomes.append(BulkOutcome(claim_id, number, False, None, error.message))
+    audit.record_run(db.session, "committeemeeting", f"agenda_{name}", actor, outcomes)
     return outcomes
 
 

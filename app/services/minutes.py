@@ -19,6 +19,7 @@ from fpdf.enums import XPos, YPos
 from sqlalchemy.orm import Session
 
 from app.models import CommitteeMeeting
+from app.services import audit
 from app.services.adjudication.reasons import split_codes
 from app.services.agenda import agenda_items
 from app.services.calendar import fund_timezone
@@ -143,4 +144,10 @@ def minutes_pdf(session: Session, meeting_id: int) -> tuple[str, bytes]:
                        "it is closed.")
     fund_name = current_app.config.get("FUND_NAME") or "Claimdesk"
     name = f"minutes-{meeting.meeting_date:%Y-%m-%d}-{meeting.id}.pdf"
-    return name, render(meeting, fund_name, session)
+    pdf = render(meeting, fund_name, session)
+    # An export of the decisions it lists (members' claims among them): on record.
+    audit.record(session, "committeemeeting.minutes_export", resource_type="committeemeeting",
+                 resource_id=meeting.id, details={"format": "pdf", "bytes": len(pdf),
+                                                  "decisions": len(meeting.agenda)})
+    session.commit()
+    return name, pdf

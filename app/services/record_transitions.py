@@ -163,6 +163,7 @@ def perform_bulk(workflow: Workflow, record_ids: Iterable[int], action: str, act
             ).first()
             name = workflow.describe(record) if record is not None else None
             outcomes.append(StepOutcome(record_id, name, False, None, error.message))
+    audit.record_run(db.session, workflow.resource, action, actor, outcomes)
     return outcomes
 
 

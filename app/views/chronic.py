@@ -9,9 +9,11 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from wtforms.validators import DataRequired
 
 from app import security as perms
+from app.extensions import db
 from app.models import ChronicMedicine, ChronicRequest, Dependent, Member
 from app.services import chronic
 from app.services.attachments import Owner
+from app.services.audit import access_events
 from app.services.validation import chronic_request_errors
 from app.views.attachments import AttachmentsWidget
 from app.views.chronic_actions import BULK_PERMISSIONS, ChronicBulkActions, ChronicTransitionView
@@ -91,6 +93,11 @@ class ChronicRequestView(ChronicBulkActions, FundModelView):
     domain_rule = staticmethod(chronic_request_errors)
     formatters_columns = {"requested_monthly_amount": money, "approved_monthly_amount": money}
     show_template = "records/chronic_show.html"  # the decisions, the request, the evidence
+
+    def _show(self, pk: Any) -> Any:
+        widgets = super()._show(pk)  # 404 for a request outside the user's rows
+        access_events.chronic_request_viewed(db.session, int(pk), g.user)  # staff's looks
+        return widgets
 
     def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
         widgets = super()._get_show_widget(pk, item, widgets=widgets, **kwargs)

@@ -16,6 +16,7 @@ from app.access import is_restricted
 from app.extensions import db
 from app.models import ChronicRequest, Claim, ClaimItem, Dependent, Member, Provider
 from app.services.attachments import Owner
+from app.services.audit import access_events
 from app.services.disclosure import (
     CLAIM_RESULTS,
     ITEM_RESULTS,
@@ -301,6 +302,11 @@ class ClaimView(BackToTheClaim, ClaimBulkActions, FundModelView):
             order_column = order_direction = ""
         return super()._get_list_widget(filters, actions=actions, order_column=order_column,
                                         order_direction=order_direction, **kwargs)
+
+    def _show(self, pk: Any) -> Any:
+        widgets = super()._show(pk)  # 404 for a claim outside the user's rows
+        access_events.claim_viewed(db.session, int(pk), g.user)  # staff's looks are recorded
+        return widgets
 
     def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, **kwargs: Any) -> Any:
         if is_restricted(g.user):

@@ -74,10 +74,14 @@ def test_finance_does_not_read_the_audit_trail(client, api_headers, world):
 
 
 def test_committee_reads_only_the_claims_audit_trail(client, api_headers, world):
+    from app.access import CLAIM_AUDIT_RESOURCES
+
     committee = client.get("/api/v1/auditevent/", headers=api_headers("committee1")).get_json()
-    assert [e["resource_type"] for e in committee["result"]] == ["claim"]
+    shown = {e["resource_type"] for e in committee["result"]}
+    assert "claim" in shown and shown <= set(CLAIM_AUDIT_RESOURCES)  # no user.login
     auditor = client.get("/api/v1/auditevent/", headers=api_headers("auditor")).get_json()
-    assert auditor["count"] == 2
+    assert auditor["count"] == rows(client.application, AuditEvent)  # every event
+    assert committee["count"] < auditor["count"]
 
 
 def test_a_member_lists_only_his_records(client, api_headers, world):

@@ -128,6 +128,7 @@ OPERATIONS = [
     ("GET", "/api/v1/auditevent/"),
     ("GET", "/api/v1/auditevent/{pk}"),
     ("GET", "/api/v1/auditevent/_info"),
+    ("GET", "/api/v1/auditevent/export"),  # streamed CSV or JSON Lines
     # notes (kept: no DELETE), checklist items and review templates, checklist answers
     *[(method, "/api/v1/claimnote/") for method in ("GET", "POST")],
     *[(method, "/api/v1/claimnote/{pk}") for method in ("GET", "PUT")],

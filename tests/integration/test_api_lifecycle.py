@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import AuditEvent, Claim, ClaimItem, Member, ScaleItem
 from app.services.lifecycle import TRANSITIONS, perform
 from tests import factories
+from tests.audit_support import workflow_events
 
 TODAY = date.today()
 SUBMITTED = (("submit", "member1", {"declaration": True}),)
@@ -63,7 +64,8 @@ def state(app: Flask, claim_id: int) -> tuple:
 
 def events(claim_id: int) -> list[str]:
     query = db.session.query(AuditEvent.action).filter_by(
-        resource_type="claim", resource_id=str(claim_id)).order_by(AuditEvent.id)
+        resource_type="claim", resource_id=str(claim_id)).filter(workflow_events()
+                                                                 ).order_by(AuditEvent.id)
     return [action for (action,) in query]
 
 

@@ -41,7 +41,8 @@ def assert_served_safely(response, content_type: str, name: str) -> None:
 
 def download_events(app) -> list[dict]:
     with app.app_context():
-        events = db.session.query(AuditEvent).filter_by(action="attachment.download").all()
+        events = db.session.query(AuditEvent).filter_by(
+            action="attachment.download").order_by(AuditEvent.id).all()  # in the order written
         return [{"actor": e.actor_name, "id": e.resource_id, **json.loads(e.details)}
                 for e in events]
 

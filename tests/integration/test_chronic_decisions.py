@@ -15,6 +15,7 @@ from flask import Flask
 from app.extensions import db
 from app.models import AuditEvent, ChronicRequest
 from tests import factories
+from tests.audit_support import workflow_events
 from tests.helpers import csrf_token
 from tests.integration.web_support import text
 
@@ -46,7 +47,8 @@ def state(app: Flask, pk: int) -> ChronicRequest:
 def audit_actions(app: Flask, pk: int) -> list[str]:
     with app.app_context():
         return [e.action for e in db.session.query(AuditEvent).filter_by(
-            resource_type="chronicrequest", resource_id=str(pk)).order_by(AuditEvent.id)]
+            resource_type="chronicrequest", resource_id=str(pk)).filter(workflow_events())
+            .order_by(AuditEvent.id)]
 
 
 def press(client, pk: int, action: str, data: dict):

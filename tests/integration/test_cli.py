@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,7 @@ def flask_cli(tmp_path_factory):
 
     run("db", "upgrade")
     run("claimdesk", "sync-roles")
+    run.database = instance / "claimdesk.db"
     return run
 
 
@@ -70,10 +72,29 @@ def test_demo_loads_once_and_prints_its_logins(flask_cli):
     assert "Cli-Demo-Pass-2026" in logins
 
 
+def test_audit_verify_after_migrations_sync_and_demo(flask_cli):
+    """Everything the operator's commands wrote (roles, logins, the demo's claims through their
+    transitions) forms one intact chain; a row changed behind the application is then found."""
+    flask_cli("claimdesk", "demo")
+    result = flask_cli("claimdesk", "audit-verify")
+    match = re.search(r"^Audit trail intact: (\d+) events checked, the last is event (\d+)\.$",
+                      result.stdout, re.MULTILINE)
+    assert match and int(match.group(1)) == int(match.group(2)) > 100, result.stdout
+    database = flask_cli.database
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE audit_event SET actor_name = 'someone' WHERE id = 50")
+    broken = flask_cli("claimdesk", "audit-verify", check=False)
+    assert broken.returncode == 1
+    assert "(altered): Event 50 was altered" in broken.stderr
+    with sqlite3.connect(database) as connection:  # put it back for the other tests
+        connection.execute("DELETE FROM audit_event WHERE id >= 50")
+        connection.execute("DELETE FROM audit_chain_head")
+
+
 def test_the_claimdesk_group_lists_its_commands(flask_cli):
     listing = flask_cli("claimdesk", "--help").stdout
     commands = re.findall(r"^  ([a-z][a-z0-9-]+)\s", listing.split("Commands:")[1], re.MULTILINE)
-    assert {"sync-roles", "demo", "demo-logins"} <= set(commands)
+    assert {"sync-roles", "demo", "demo-logins", "audit-verify"} <= set(commands)
 
 
 def test_an_unknown_command_fails_with_a_message(flask_cli):

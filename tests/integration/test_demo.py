@@ -50,6 +50,7 @@ from app.services.settings import SETTINGS
 from app.services.validation import claim_errors, dependent_errors, member_errors
 from config import instance_secret
 from tests import conftest
+from tests.audit_support import workflow_events
 from tests.conftest import DATABASE_URL, IS_POSTGRES
 from tests.helpers import login
 
@@ -266,7 +267,8 @@ def transitions(claim: Claim) -> list[tuple[str, str, str, str]]:
     """(action, actor, from, to) of the claim's transition events, in order."""
     events = db.session.scalars(
         sa.select(AuditEvent)
-        .where(AuditEvent.resource_type == "claim", AuditEvent.resource_id == str(claim.id))
+        .where(AuditEvent.resource_type == "claim", AuditEvent.resource_id == str(claim.id),
+               workflow_events(), AuditEvent.action.notlike("%.update"))  # the demo's own edits
         .order_by(AuditEvent.id)
     )
     rows = []

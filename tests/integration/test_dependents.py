@@ -14,6 +14,7 @@ from flask import Flask
 from app.extensions import db
 from app.models import AuditEvent, Dependent
 from tests import factories
+from tests.audit_support import workflow_events
 from tests.helpers import csrf_token
 from tests.integration.web_support import text
 
@@ -47,7 +48,8 @@ def state(app: Flask, pk: int) -> Dependent:
 def audit_actions(app: Flask, pk: int) -> list[str]:
     with app.app_context():
         return [e.action for e in db.session.query(AuditEvent).filter_by(
-            resource_type="dependent", resource_id=str(pk)).order_by(AuditEvent.id)]
+            resource_type="dependent", resource_id=str(pk)).filter(workflow_events())
+            .order_by(AuditEvent.id)]
 
 
 def buttons(client, pk: int) -> set[str]:

@@ -92,3 +92,44 @@ def test_upgrade_on_postgresql_builds_the_models_schema_and_downgrade_removes_it
 ):
     app = create_app(test_config(SQLALCHEMY_DATABASE_URI=scratch_postgres_url))
     check_upgrade_matches_models_then_downgrade(app)
+
+
+def check_events_written_before_the_chain_are_chained(app) -> None:
+    """Events of a database older than the chain are chained by the migration in id order, the
+    head names the last, new events continue the chain, and (PostgreSQL) the trigger is there."""
+    from app.services import audit
+    from app.services.audit.verify import verify_chain
+
+    with app.app_context():
+        config = alembic_config(app)
+        command.upgrade(config, "306391557d0c")  # the revision before the chain
+        with db.engine.begin() as connection:
+            for number, when in ((4, "2026-01-05 10:00:00.250000"),
+                                 (9, "2026-01-06 11:30:00")):  # ids with a gap, as sequences leave
+                connection.execute(sa.text(
+                    "INSERT INTO audit_event (id, occurred_at, action, resource_type, "
+                    "resource_id, details) VALUES (:id, :at, 'claim.submit', 'claim', '1', '{}')"),
+                    {"id": number, "at": when})
+        command.upgrade(config, "head")
+        audit.record(db.session, "claim.start_review", resource_type="claim", resource_id=1)
+        db.session.commit()
+        with db.engine.connect() as connection:
+            result = verify_chain(connection)
+            assert result.intact and (result.events, result.last_id) == (3, 10)
+            if connection.dialect.name == "postgresql":
+                with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+                    connection.execute(sa.text("DELETE FROM audit_event WHERE id = 4"))
+        db.session.remove()
+        command.downgrade(config, "306391557d0c")
+        db.engine.dispose()
+
+
+def test_the_migration_chains_earlier_events_on_sqlite(tmp_path):
+    app = create_app(test_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.db'}"))
+    check_events_written_before_the_chain_are_chained(app)
+
+
+@requires_postgres
+def test_the_migration_chains_earlier_events_on_postgresql(scratch_postgres_url):
+    app = create_app(test_config(SQLALCHEMY_DATABASE_URI=scratch_postgres_url))
+    check_events_written_before_the_chain_are_chained(app)

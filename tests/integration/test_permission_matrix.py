@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 from flask import session
 from flask_wtf.csrf import generate_csrf
 
@@ -65,7 +66,8 @@ SPEC = {
     "chronicrequest": dict(Admin="rwtv", Committee="rwtv", Finance="r", Auditor="r",
                            Member="rw"),
     "attachment": dict(Admin="rwdt", Committee="rwt", Finance="r", Auditor="r", Member="rw"),
-    "auditevent": dict(Admin="r", Committee="r", Auditor="r"),
+    # x: export the audit trail (the list's filters, streamed; the same over REST)
+    "auditevent": dict(Admin="rx", Committee="r", Auditor="rx"),
     # users and roles: Admin rwd, Auditor r, everyone his own account
     "users": dict(Admin="rwd", Auditor="r"),
     "roles": dict(Admin="rwd", Auditor="r"),
@@ -249,6 +251,8 @@ ENDPOINTS = {  # other endpoints -> PUBLIC or (resource, verb)
     "ReconciliationView.unmatched": ("statement", "r"),
     "StatementImportApi.import_statement": ("statement", "w"),
     "StatementImportApi.unmatched": ("statement", "r"),
+    "AuditEventView.export": ("auditevent", "x"),  # <fmt> is "csv"
+    "AuditEventApi.export": ("auditevent", "x"),
 }
 # FAB's permission screens are list-only: their other routes exist, and no one may use them.
 ENDPOINTS.update({
@@ -296,7 +300,8 @@ URL_VALUES = {"version": "v1", "locale": "en", "filename": "css/claimdesk.css",
               "DependentTransitionView.bulk action": "confirm",
               "MeetingTransitionView.transition action": "open", "operation": "add",
               "PaymentBatchStepsView.transition action": "approve",
-              "appbuilder.static filename": "js/ab_actions.js", "report": "membership"}
+              "appbuilder.static filename": "js/ab_actions.js", "report": "membership",
+              "fmt": "csv"}
 
 
 # --- The cases: one per registered route and method --------------------------------------------
@@ -447,8 +452,17 @@ def fresh_attachment() -> int:
 
 
 # Routes whose allowed use consumes the record: every role is given a record of its own.
+def claims_audit_event() -> int:
+    """An event of the claims' part of the trail (which Committee reads): the newest event of
+    all is often a login, which it does not."""
+    return db.session.scalar(sa.select(sa.func.max(AuditEvent.id)).where(
+        AuditEvent.resource_type == "claim"))
+
+
 FRESH_RECORDS = {"AttachmentView.remove": fresh_attachment,
-                 "AttachmentApi.delete": fresh_attachment}
+                 "AttachmentApi.delete": fresh_attachment,
+                 "AuditEventView.show": claims_audit_event,
+                 "AuditEventApi.get": claims_audit_event}
 
 
 def _sm():

@@ -16,6 +16,7 @@ from app.services import chronic
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.services.lifecycle import perform as claim_step
 from tests import factories
+from tests.audit_support import workflow_events
 
 TODAY = date.today()
 VALIDITY = {"valid_from": TODAY - timedelta(days=60), "valid_to": TODAY + timedelta(days=300)}
@@ -47,7 +48,8 @@ def stored(request_id: int) -> ChronicRequest:
 
 def events(request_id: int) -> list[dict]:
     rows = db.session.query(AuditEvent).filter_by(resource_type="chronicrequest",
-                                                  resource_id=str(request_id))
+                                                  resource_id=str(request_id)
+                                                  ).filter(workflow_events())
     return [{"action": e.action, **json.loads(e.details)} for e in rows.order_by(AuditEvent.id)]
 
 

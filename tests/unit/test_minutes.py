@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
+import sqlalchemy as sa
 from pypdf import PdfReader
 
 from app.extensions import db
-from app.models import Claim, CommitteeMeeting
+from app.models import AuditEvent, Claim, CommitteeMeeting
 from app.services import agenda, meetings
 from app.services.errors import Conflict
 from app.services.minutes import latin1, minutes_pdf
@@ -42,6 +44,10 @@ def test_the_minutes_list_each_decision_with_its_amounts_signatures_and_outcome(
     name, pdf = minutes_pdf(db.session, held.id)
     assert name == f"minutes-{held.meeting_date:%Y-%m-%d}-{held.id}.pdf"
     assert pdf.startswith(b"%PDF")
+    export = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "committeemeeting.minutes_export")).one()  # the export is on record
+    assert export.resource_id == str(held.id)
+    assert json.loads(export.details) == {"format": "pdf", "bytes": len(pdf), "decisions": 3}
     text = text_of(pdf)
     words = flat(text)
     assert f"Claims committee: Monthly meeting of {held.meeting_date:%d %b %Y}" in words

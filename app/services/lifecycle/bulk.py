@@ -26,6 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.access import scope_query
 from app.extensions import db
 from app.models import Claim
+from app.services import audit
 from app.services.adjudication.reference import reference_snapshot
 from app.services.checklists import checklist_snapshot
 from app.services.errors import DomainError, NotFound
@@ -81,6 +82,7 @@ def perform_bulk(
                     outcomes.append(_perform_one(reader, transition, claim, params))
                 except DomainError as error:
                     outcomes.append(BulkOutcome(claim_id, number, False, None, error.message))
+    audit.record_run(session, "claim", action, actor, outcomes)  # one event for the run
     return outcomes
 
 

@@ -19,13 +19,13 @@ from sqlalchemy.orm import ColumnProperty, Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import AuditEvent, Claim, ClaimItem
+from app.services.audit.chain import append_events
 from app.services.invariants import derive_claim
 from app.services.lifecycle.plain import Record
 
 _CLAIM = Claim.__table__
 _ITEM = ClaimItem.__table__
 _EVENT = AuditEvent.__table__
-_INSERT_EVENT = sa.insert(_EVENT)
 # A record's changes are named by attribute; the statements name columns.
 _COLUMN_OF = {model: {prop.key: prop.columns[0].name for prop in sa.inspect(model).column_attrs}
               for model in (Claim, ClaimItem)}
@@ -146,7 +146,7 @@ def _write_events(session: Session, connection: sa.Connection,
     """Insert the transition's audit events (the one place a bulk run writes them); the
     session forgets them, so its own flush has nothing left to do."""
     if events:
-        connection.execute(_INSERT_EVENT, [_event_row(event) for event in events])
+        append_events(connection, [_event_row(event) for event in events])  # chained
     for event in events:
         session.expunge(event)
 
