@@ -13,10 +13,9 @@ from flask_appbuilder.security.decorators import permission_name, protect
 from app import security as perms
 from app.api import openapi
 from app.api.openapi import PK_PARAMETER, error_responses, json_response
-from app.api.writes import parse_pk
+from app.api.writes import answers_bad_input, parse_pk
 from app.downloads import send
 from app.extensions import db
-from app.services.errors import DomainError, ValidationFailed
 from app.services.privacy import anonymise_member, subject_access_file
 from app.services.privacy.subject_access import FORMATS
 
@@ -83,38 +82,28 @@ class MemberPrivacyApi(BaseApi):
         for method in methods:
             operations[method.lower()] = OPERATIONS[func.__name__]()
 
-    def _refused(self, error: DomainError) -> Response:
-        db.session.rollback()
-        if isinstance(error, ValidationFailed):
-            return self.response_400(message={k: [v] for k, v in error.errors.items()})
-        return self.response(error.status, message=error.message)
-
     @expose("/<pk>/subject_access", methods=["GET"])
     @protect()
+    @answers_bad_input
     @permission_name("subject_access")
     def subject_access(self, pk: str) -> Response:
         """A member's personal data."""
         member_id = parse_pk(pk)
         if member_id is None:
             return self.response_404()
-        try:
-            return send(subject_access_file(db.session, member_id,
-                                            request.args.get("format", "json"), g.user))
-        except DomainError as error:
-            return self._refused(error)
+        return send(subject_access_file(db.session, member_id,
+                                        request.args.get("format", "json"), g.user))
 
     @expose("/<pk>/anonymise", methods=["POST"])
     @protect()
+    @answers_bad_input
     @permission_name("anonymise")
     def anonymise(self, pk: str) -> Response:
         """Anonymise a member who left."""
         member_id = parse_pk(pk)
         if member_id is None:
             return self.response_404()
-        try:
-            member = anonymise_member(db.session, member_id, g.user)
-        except DomainError as error:
-            return self._refused(error)
+        member = anonymise_member(db.session, member_id, g.user)
         return self.response(200, id=member.id, result={
             "member_number": member.member_number,
             "anonymised_at": member.anonymised_at.isoformat() + "Z"})

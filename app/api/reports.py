@@ -12,10 +12,10 @@ from flask_appbuilder.security.decorators import permission_name, protect
 
 from app import security as perms
 from app.api import openapi, reports_openapi
+from app.api.writes import answers_bad_input
 from app.downloads import send
 from app.extensions import db
 from app.services import reports
-from app.services.errors import DomainError, NotFound, ValidationFailed
 from app.services.reports.exports import export_claims, export_report
 from app.services.reports.render import FORMATS
 
@@ -42,14 +42,6 @@ class ReportApi(BaseApi):
         for method in methods:
             operations[method.lower()] = OPERATIONS[func.__name__]()
 
-    def _refused(self, error: DomainError) -> Response:
-        db.session.rollback()
-        if isinstance(error, ValidationFailed):
-            return self.response_400(message={k: [v] for k, v in error.errors.items()})
-        if isinstance(error, NotFound):
-            return self.response_404()
-        return self.response(error.status, message=error.message)
-
     @expose("/", methods=["GET"])
     @protect()
     @permission_name("index")
@@ -61,22 +53,18 @@ class ReportApi(BaseApi):
 
     @expose("/claims/export", methods=["GET"])
     @protect()
+    @answers_bad_input
     @permission_name("claims_export")
     def claims_export(self) -> Response:
         """The claims list, streamed."""
-        try:
-            return send(export_claims(db.session, request.args.get("format", "csv"),
-                                      _filter_args(), g.user))
-        except DomainError as error:
-            return self._refused(error)
+        return send(export_claims(db.session, request.args.get("format", "csv"),
+                                  _filter_args(), g.user))
 
     @expose("/<report>", methods=["GET"])
     @protect()
+    @answers_bad_input
     @permission_name("report")
     def report(self, report: str) -> Response:
         """One report as a file."""
-        try:
-            return send(export_report(db.session, report, request.args.get("format", "json"),
-                                      _filter_args(), g.user))
-        except DomainError as error:
-            return self._refused(error)
+        return send(export_report(db.session, report, request.args.get("format", "json"),
+                                  _filter_args(), g.user))

@@ -14,10 +14,11 @@ from werkzeug.exceptions import BadRequest
 
 from app.api.fields import ID_MAX
 from app.api.query import BadQuery, is_storable_text
+from app.extensions import db
 from app.services.errors import DomainError, ValidationFailed
 
 if TYPE_CHECKING:
-    from app.api.base import ClaimdeskModelRestApi
+    from flask_appbuilder.api import BaseApi
 
 _DIGITS = re.compile(r"[0-9]{1,19}")
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w., ]+)")
@@ -99,14 +100,14 @@ def answers_bad_input(f: Callable[..., Response]) -> Callable[..., Response]:
     a rollback. Anything else propagates to the app's JSON error handlers (FAB's ``safe`` turned
     every exception, 413 included, into a 500)."""
 
-    def wraps(self: ClaimdeskModelRestApi, *args: Any, **kwargs: Any) -> Response:
+    def wraps(self: BaseApi, *args: Any, **kwargs: Any) -> Response:
         try:
             return f(self, *args, **kwargs)
         except (BadBody, BadQuery) as e:
-            self.datamodel.session.rollback()
+            db.session.rollback()
             return self.response_400(message=e.message)
         except DomainError as e:
-            self.datamodel.session.rollback()
+            db.session.rollback()
             status, message = domain_failure(e)
             return self.response(status, message=message)
 

@@ -23,6 +23,13 @@ class ValidationFailed(DomainError):
         super().__init__("; ".join(f"{field}: {msg}" for field, msg in self.errors.items()))
 
 
+class BadParameters(ValidationFailed):
+    """A request's parameters (a report's filters, a file format) are not of a form the service
+    takes: bad input (400), where ValidationFailed is a record breaking a rule (422)."""
+
+    status = 400
+
+
 class NotFound(DomainError):
     status = 404
 

@@ -34,7 +34,7 @@ from app.models import (
 )
 from app.security import ROLE_ADMIN
 from app.services.audit import record
-from app.services.errors import NotFound, ValidationFailed
+from app.services.errors import BadParameters, NotFound
 from app.services.reports.render import FileOut
 
 FORMATS = ("json", "pdf")
@@ -164,7 +164,7 @@ def subject_access_file(session: Session, member_id: Any, fmt: Any, user: Any) -
     """The export as a file, audited (who exported whose data, in which format)."""
     fmt = str(fmt or "json").lower()
     if fmt not in FORMATS:
-        raise ValidationFailed({"format": f"Choose one of: {', '.join(FORMATS)}."})
+        raise BadParameters({"format": f"Choose one of: {', '.join(FORMATS)}."})
     data = subject_access(session, member_id, user)
     number = data["member"]["member_number"]
     if fmt == "json":

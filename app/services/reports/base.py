@@ -21,7 +21,7 @@ from app.models import Claim, Provider
 from app.models.enums import CLAIM_STATUSES, CLAIM_TYPES
 from app.services.adjudication.loader import benefit_year
 from app.services.calendar import fund_timezone, fund_today
-from app.services.errors import ValidationFailed
+from app.services.errors import BadParameters
 from app.services.settings import get_setting
 
 SECONDS_PER_DAY = 86400
@@ -134,14 +134,14 @@ def parse_filters(session: Session, args: Mapping[str, Any]) -> ReportFilters:
             if provider_name is None:
                 errors["provider_id"] = "No such provider."
     if errors:
-        raise ValidationFailed(errors)
+        raise BadParameters(errors)
     date_to = date_to or today
     if date_from is None:
         date_from = benefit_year(date_to, int(get_setting("benefit_year_start_month")))[0]
     if date_from > date_to:
-        raise ValidationFailed({"date_from": "The period starts after it ends."})
+        raise BadParameters({"date_from": "The period starts after it ends."})
     if (date_to - date_from).days > MAX_PERIOD_DAYS:
-        raise ValidationFailed({"date_from": "A report covers at most ten years."})
+        raise BadParameters({"date_from": "A report covers at most ten years."})
     return ReportFilters(date_from, date_to, claim_type, status, provider_id, provider_name)
 
 

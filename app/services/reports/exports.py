@@ -10,7 +10,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from app.services.audit import record
-from app.services.errors import ValidationFailed
+from app.services.errors import BadParameters
 from app.services.reports import claims_list, run
 from app.services.reports.base import parse_filters
 from app.services.reports.render import FORMATS, ROW_FORMATS, FileOut, render_report, stream_rows
@@ -24,7 +24,7 @@ def fund_name() -> str:
 def _format(raw: Any, allowed: tuple[str, ...]) -> str:
     fmt = str(raw or "").lower()
     if fmt not in allowed:
-        raise ValidationFailed({"format": f"Choose one of: {', '.join(allowed)}."})
+        raise BadParameters({"format": f"Choose one of: {', '.join(allowed)}."})
     return fmt
 
 

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from app.services.errors import ValidationFailed
+from app.services.errors import BadParameters
 from app.services.reports.base import MONEY, Column, Report
 from app.services.reports.render.cells import json_value, text
 from app.services.spreadsheet import csv_cell
@@ -129,7 +129,7 @@ def render_report(report: Report, fmt: str, fund_name: str) -> FileOut:
 
         body = report_pdf(report, fund_name)
     else:
-        raise ValidationFailed({"format": f"Choose one of: {', '.join(FORMATS)}."})
+        raise BadParameters({"format": f"Choose one of: {', '.join(FORMATS)}."})
     return FileOut(f"{stem}.{fmt}", MEDIA_TYPES[fmt], body)
 
 
@@ -184,9 +184,9 @@ def stream_rows(name: str, fmt: str, columns: tuple[Column, ...], count: int,
     """A row-level export of ``count`` rows (counted beforehand: Excel refuses above its limit
     before any row is read); ``rows`` is called only when the stream is consumed."""
     if fmt not in ROW_FORMATS:
-        raise ValidationFailed({"format": f"Choose one of: {', '.join(ROW_FORMATS)}."})
+        raise BadParameters({"format": f"Choose one of: {', '.join(ROW_FORMATS)}."})
     if fmt == "xlsx" and count + 1 > EXCEL_MAX_ROWS:
-        raise ValidationFailed({"format": (
+        raise BadParameters({"format": (
             f"{count:,} rows do not fit in an Excel sheet (at most {EXCEL_MAX_ROWS - 1:,} "
             "rows and a heading): narrow the filters, or export CSV or JSON Lines.")})
     writers = {"csv": _csv_chunks, "jsonl": _jsonl_chunks}
