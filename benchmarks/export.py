@@ -1,47 +1,42 @@
-"""Export benchmark: N audit events, then the audit trail's CSV export and `audit-verify`.
+"""Export benchmark: N claims and N audit events, then the claims CSV export, the audit
+trail's CSV export and `audit-verify`.
 
-    .venv/bin/python benchmarks/export.py                      # SQLite, 200,000 events
+    .venv/bin/python benchmarks/export.py                      # SQLite, 200,000 of each
     CLAIMDESK_DATABASE_URL=postgresql://... .venv/bin/python benchmarks/export.py  # 1,000,000
+    .venv/bin/python benchmarks/export.py --rows 20000 --only claims
 
-Fills the trail with N events forming a valid hash chain (the chain module's own functions,
-written with fast bulk inserts: executemany on SQLite, COPY on PostgreSQL), then times
+Fills the data (``benchmarks/export_fill.py``), then times
+  - the claims list's CSV export through ``export_claims``, the function behind the reports'
+    download and ``GET /api/v1/report/claims/export``, over every filled claim;
   - the CSV export of the whole trail through ``start_export``, the streaming function behind
-    the audit list's Export button and ``/api/v1/auditevent/export`` (the lines go to a file);
+    the audit list's Export button and ``/api/v1/auditevent/export``;
   - ``verify_chain``, what ``flask claimdesk audit-verify`` runs.
-Each timed step runs in a fresh process of its own, so that its peak resident memory is its
-own (the application alone takes about 155 MB after start-up), not the fill's. Prints rows per
-second, CPU time and that peak for each step.
+The exports' bytes go to /dev/null as a server would send them. Each timed step runs in a
+fresh process of its own, so that its peak resident memory is its own, not the fill's. Prints
+rows per second, CPU time and that peak for each step.
 
 Database: a fresh SQLite file in a temporary folder, or PostgreSQL when CLAIMDESK_DATABASE_URL
 is set, in its own schema (``claimdesk_benchmark``, dropped before and after), as the bulk
 approval benchmark does.
-
-More exports: add a function to EXPORTS (name -> callable(n) printing its own lines); the
-claims' CSV export of the reports goes there as "claims", with its own fill.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
-import json
 import os
+import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
 from typing import Callable
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks.bulk_approve import (  # noqa: E402  (sets the instance folder first)
+    TMP,
     database_config,
     peak_memory_mb,
     reset_schema,
 )
-
-FILL_BATCH = 5_000
-ACTIONS = ("claim.submit", "claim.start_review", "claim.recommend", "claim.approve",
-           "attachment.download", "user.login", "member.update", "claim.view")
 
 
 def peak_mb() -> float:
@@ -62,69 +57,31 @@ def current_memory_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _events(start: int, count: int, first_moment: datetime) -> list[dict]:
-    rows = []
-    for number in range(start, start + count):
-        action = ACTIONS[number % len(ACTIONS)]
-        rows.append({
-            "occurred_at": first_moment + timedelta(seconds=number),
-            "actor_id": 2 + number % 7, "actor_name": f"committee{number % 7}",
-            "ip_address": f"10.0.{number % 250}.{number % 200}",
-            "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0",
-            "action": action, "resource_type": action.split(".")[0],
-            "resource_id": str(number // 3 + 1),
-            "details": json.dumps({"from": "submitted", "to": "under_review",
-                                   "claimed": f"{number % 90000}.50"}, sort_keys=True),
-        })
-    return rows
-
-
-def _copy(connection, rows: list[dict]) -> None:
-    """PostgreSQL's COPY: about ten times an executemany's speed."""
-    from app.services.audit.chain import ROW_FIELDS
-
-    buffer = io.StringIO()
-    for row in rows:
-        values = []
-        for name in ROW_FIELDS:
-            value = row[name]
-            if value is None:
-                values.append("\\N")
-            else:
-                text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
-                values.append(text.replace("\\", "\\\\").replace("\t", "\\t")
-                              .replace("\n", "\\n"))
-        buffer.write("\t".join(values) + "\n")
-    buffer.seek(0)
-    cursor = connection.connection.dbapi_connection.cursor()
-    cursor.copy_expert(f"COPY audit_event ({', '.join(ROW_FIELDS)}) FROM STDIN", buffer)
-
-
-def fill_audit_events(n: int) -> None:
-    """N chained events, a batch at a time (the chain head moved once per batch)."""
-    import sqlalchemy as sa
+def claims_export_step() -> None:
+    from flask import current_app
 
     from app.extensions import db
-    from app.models import AuditChainHead, AuditEvent
-    from app.services.audit.chain import chain_rows, lock_head
+    from app.services.reports import claims_list, parse_filters
+    from app.services.reports.exports import export_claims
+    from benchmarks.export_fill import EXPORTER, claims_period
 
-    first_moment = datetime(2026, 1, 1)
-    done = 0
-    while done < n:
-        count = min(FILL_BATCH, n - done)
-        with db.engine.begin() as connection:
-            last_id, last_hash = lock_head(connection)
-            rows = chain_rows(_events(done, count, first_moment), last_id, last_hash)
-            if connection.dialect.name == "postgresql":
-                _copy(connection, rows)
-            else:
-                connection.execute(sa.insert(AuditEvent.__table__), rows)
-            connection.execute(sa.update(AuditChainHead.__table__).values(
-                last_id=rows[-1]["id"], last_hash=rows[-1]["hash"]))
-        done += count
-    if db.engine.dialect.name == "postgresql":  # statistics, as autovacuum keeps them
-        with db.engine.begin() as connection:
-            connection.execute(sa.text("ANALYZE audit_event"))
+    actor = current_app.appbuilder.sm.find_user(username=EXPORTER)
+    first_day, last_day = claims_period()
+    args = {"date_from": first_day.isoformat(), "date_to": last_day.isoformat()}
+    started, cpu = time.perf_counter(), time.process_time()
+    out = export_claims(db.session, "csv", args, actor)
+    written = lines = 0
+    with open(os.devnull, "wb") as sink:
+        for chunk in out.body:
+            data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+            written += sink.write(data)
+            lines += data.count(b"\n")
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    rows = claims_list.count(db.session, parse_filters(db.session, args))
+    if lines - 1 != rows:  # a heading, then a line per claim
+        raise SystemExit(f"the export wrote {lines} lines for {rows} claims")
+    db.session.remove()
+    report("claims CSV export", rows, elapsed, cpu, f"{written / 2**20:.0f} MiB of CSV")
 
 
 def audit_export_step() -> None:
@@ -154,18 +111,36 @@ def audit_verify_step() -> None:
            time.process_time() - cpu, "intact")
 
 
+def bench_claims(n: int, run_step: Callable[[str], None]) -> None:
+    from app.extensions import db
+    from app.services.roles import sync_roles
+    from benchmarks.export_fill import ensure_exporter, fill_claims
+
+    started = time.perf_counter()
+    sync_roles()
+    ensure_exporter()
+    fill_claims(n)
+    db.session.remove()
+    report("fill claims", n, time.perf_counter() - started)
+    run_step("claims-export")
+
+
 def bench_audit(n: int, run_step: Callable[[str], None]) -> None:
+    from benchmarks.export_fill import fill_audit_events
+
     started = time.perf_counter()
     fill_audit_events(n)
-    report("fill (chained)", n, time.perf_counter() - started)
+    report("fill audit, chained", n, time.perf_counter() - started)
     run_step("audit-export")
     run_step("audit-verify")
 
 
 # name -> benchmark of one export: fills N rows, then runs its timed steps (each in a process
-# of its own). The reports' claims export goes here as "claims", with its steps in STEPS.
-EXPORTS: dict[str, Callable[[int, Callable[[str], None]], None]] = {"audit": bench_audit}
-STEPS: dict[str, Callable[[], None]] = {"audit-export": audit_export_step,
+# of its own, by name from STEPS).
+EXPORTS: dict[str, Callable[[int, Callable[[str], None]], None]] = {
+    "claims": bench_claims, "audit": bench_audit}
+STEPS: dict[str, Callable[[], None]] = {"claims-export": claims_export_step,
+                                        "audit-export": audit_export_step,
                                         "audit-verify": audit_verify_step}
 
 
@@ -173,15 +148,15 @@ def report(name: str, rows: int, elapsed: float, cpu: float | None = None,
            note: str = "") -> None:
     rate = rows / elapsed if elapsed else float("inf")
     cpu_text = f"{cpu:8.1f} s CPU" if cpu is not None else " " * 14
-    print(f"{name:<18}{rows:>10,} rows {elapsed:8.1f} s {rate:10,.0f} rows/s {cpu_text}  "
+    print(f"{name:<20}{rows:>10,} rows {elapsed:8.1f} s {rate:10,.0f} rows/s {cpu_text}  "
           f"peak {peak_mb():5.0f} MB  now {current_memory_mb():5.0f} MB  {note}",
           flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, help="events to fill (default 200,000 on SQLite, "
-                        "1,000,000 on PostgreSQL)")
+    parser.add_argument("--rows", type=int, help="claims and events to fill (default 200,000 "
+                        "each on SQLite, 1,000,000 on PostgreSQL)")
     parser.add_argument("--only", choices=sorted(EXPORTS), action="append",
                         help="run only this export (again for more)")
     parser.add_argument("--keep", action="store_true", help="keep the data afterwards")
@@ -196,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     with app.app_context():
         if args.step:  # one timed step, in this fresh process, on the data already there
             STEPS[args.step]()
+            shutil.rmtree(TMP, ignore_errors=True)  # this process's own, unused
             return 0
         postgres = db.engine.dialect.name == "postgresql"
         rows = args.rows or (1_000_000 if postgres else 200_000)
@@ -215,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             if not args.keep:
                 db.session.remove()
                 reset_schema(db, drop_only=True)
+    if not args.keep:
+        shutil.rmtree(TMP, ignore_errors=True)  # the SQLite file
     return 0
 
 

@@ -73,6 +73,7 @@ def event_pages(engine: sa.Engine, selected: sa.Select,
             if len(page) < page_size:
                 return
             after = page[-1][0]
+            del page  # before the next page is read: one page in memory at a time, not two
 
 
 def _texts(row: Any) -> list[Any]:

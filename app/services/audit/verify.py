@@ -60,6 +60,7 @@ def event_rows(connection: Connection, after_id: int = 0,
         if len(page) < page_size:
             return
         after_id = page[-1].id
+        del page  # before the next page is read: one page in memory at a time, not two
 
 
 class _Walk:

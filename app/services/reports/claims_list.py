@@ -73,3 +73,4 @@ def rows(session: Session, f: ReportFilters, page_size: int = PAGE_SIZE) -> Iter
         if len(page) < page_size:
             return
         after = page[-1][0]
+        del page  # before the next page is read: one page in memory at a time, not two
