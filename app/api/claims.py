@@ -85,6 +85,7 @@ class ClaimApi(ClaimdeskModelRestApi):
     route_operations = lifecycle_openapi.OPERATIONS
 
     def pre_get(self, data: dict) -> None:
+        super().pre_get(data)  # a member's undecided claim shows no decision
         access_events.claim_viewed(db.session, data["id"], g.user)  # staff's looks are recorded
 
     def pre_add(self, item: Claim) -> None:
