@@ -53,6 +53,7 @@ class ChronicRequestApi(ClaimdeskModelRestApi):
     route_operations = ROUTES.operations()
 
     def pre_get(self, data: dict) -> None:
+        super().pre_get(data)  # what the base hides from members stays hidden
         access_events.chronic_request_viewed(db.session, data["id"], g.user)  # staff's looks
 
     def pre_add(self, item: ChronicRequest) -> None:
