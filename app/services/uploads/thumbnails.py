@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-import pypdfium2 as pdfium
 from PIL import Image
 
 from app.services.uploads.images import thumbnail_of_image
@@ -22,6 +21,8 @@ def image_thumbnail(image: Image.Image) -> bytes:
 def pdf_thumbnail(data: bytes) -> bytes | None:
     """The first page as a JPEG preview; None when pdfium cannot draw it (the file was already
     accepted by the checks: a missing preview is not a reason to refuse it)."""
+    import pypdfium2 as pdfium  # only where a PDF is accepted, not at every worker's start
+
     document = None
     try:
         document = pdfium.PdfDocument(data)

@@ -12,10 +12,6 @@ import tempfile
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from app.services.errors import BadParameters
 from app.services.reports.base import MONEY, Column, Report
 from app.services.reports.render.cells import json_value, text
@@ -85,6 +81,8 @@ def _excel_value(value: Any, column: Column, sheet: Any) -> Any:
     shown = text(value, column.kind)
     if shown.startswith("="):
         # openpyxl stores a text starting with "=" as a formula: keep it a text cell.
+        from openpyxl.cell import WriteOnlyCell
+
         cell = WriteOnlyCell(sheet, value=shown)
         cell.data_type = "s"
         return cell
@@ -92,6 +90,11 @@ def _excel_value(value: Any, column: Column, sheet: Any) -> Any:
 
 
 def report_xlsx(report: Report) -> bytes:
+    # openpyxl is imported when an Excel file is asked for, not by every worker at start-up.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(report.title[:31])
     bold = Font(bold=True)
@@ -163,6 +166,8 @@ def _jsonl_chunks(columns: tuple[Column, ...], rows: Iterable[tuple]) -> Iterato
 
 def _xlsx_chunks(columns: tuple[Column, ...], rows: Iterable[tuple], title: str,
                  chunk_bytes: int = 1 << 16) -> Iterator[bytes]:
+    from openpyxl import Workbook
+
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
