@@ -99,6 +99,31 @@ def test_long_values_are_hashed_as_the_database_keeps_them(ctx):
     assert event.hash == documented_hash(event)
 
 
+def test_a_writer_whose_last_head_is_out_of_date_appends_after_the_newest_event(ctx):
+    """A connection remembers where it left the head; when another connection wrote since, or
+    its own append was rolled back, it must still append after the newest event."""
+    def append(connection, action):
+        append_events(connection, [{"action": action, "occurred_at": datetime(2026, 1, 1)}])
+
+    with db.engine.connect() as first, db.engine.connect() as second:
+        for connection, action in ((first, "a.1"), (first, "a.2"), (second, "b.1"),
+                                   (first, "a.3"), (second, "b.2"), (second, "b.3")):
+            with connection.begin():
+                append(connection, action)
+        transaction = first.begin()
+        append(first, "rolled.back")  # first now remembers a head that never was
+        transaction.rollback()
+        with second.begin():
+            append(second, "b.4")  # the head's id is now the one first remembers, not its hash
+        with first.begin():
+            append(first, "a.4")
+    assert [(e.id, e.action) for e in events()] == [
+        (1, "a.1"), (2, "a.2"), (3, "b.1"), (4, "a.3"), (5, "b.2"), (6, "b.3"), (7, "b.4"),
+        (8, "a.4")]
+    with db.engine.connect() as connection:
+        assert verify_chain(connection).intact
+
+
 # --- Several processes appending at once -----------------------------------------------------
 
 WRITERS = 6

@@ -12,13 +12,17 @@ from decimal import Decimal
 from typing import Any
 
 from flask import g, has_request_context, request
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent
+from app.models.base import utcnow
 from app.services.audit import changes  # noqa: F401  (records every entity's changes)
 from app.services.audit.chain import append_events
 
-__all__ = ["append_events", "record", "record_run", "request_context"]
+__all__ = ["append_events", "collect_rows", "record", "record_run", "request_context",
+           "take_rows"]
+COLLECTED = "claimdesk_audit_collected"
 
 
 def _plain(value: Any) -> Any:
@@ -57,11 +61,19 @@ def record(
     resource_type: str | None = None,
     resource_id: Any = None,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
+) -> AuditEvent | None:
     """Add an event to the session; it commits (or rolls back) with the change it describes.
     Without an actor, the request's user is the actor."""
     if actor is None:
         actor = request_actor()
+    collected = session.info.get(COLLECTED)
+    if collected is not None:  # a bulk run writes the rows itself (see collect_rows)
+        collected.append({
+            "action": action, "actor_id": getattr(actor, "id", None),
+            "actor_name": getattr(actor, "username", None), "resource_type": resource_type,
+            "resource_id": None if resource_id is None else str(resource_id),
+            "details": details_text(details), "occurred_at": utcnow(), **request_context()})
+        return None
     event = AuditEvent(
         action=action,
         actor_id=getattr(actor, "id", None),
@@ -75,6 +87,24 @@ def record(
     # The record's changes in this transaction need no generic event besides this one.
     changes.note_covered(session, resource_type, event.resource_id)
     return event
+
+
+def collect_rows(session: Session) -> list[dict[str, Any]]:
+    """From now until :func:`take_rows`, events recorded in the session become plain rows for
+    the caller to append with :func:`append_events` in the same transaction, rather than ORM
+    objects for the flush: a bulk run writes its claims with plain statements, and building,
+    adding and removing an ORM object cost more than the rest of the event. A rollback drops
+    them (they described changes that did not happen)."""
+    return session.info.setdefault(COLLECTED, [])
+
+
+def take_rows(session: Session) -> list[dict[str, Any]]:
+    return session.info.pop(COLLECTED, None) or []
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_collected(session: Session, previous_transaction: Any) -> None:
+    session.info.pop(COLLECTED, None)
 
 
 def record_run(session: Session, resource_type: str, action: str, actor: Any,

@@ -5,7 +5,8 @@ through the hooks below, or the bulk runs' plain statements). It locks the one-r
 inside the writing transaction (``SELECT ... FOR UPDATE`` on PostgreSQL, whose row lock holds
 every other writer until this transaction ends; an ``UPDATE`` on SQLite, whose write lock
 serialises writers), gives the events
-the next ids, chains their hashes and moves the head. The head is held only from the first
+the next ids, chains their hashes and moves the head (a connection that appended before first
+tries to move the head from where it left it, which takes the same lock in one statement). The head is held only from the first
 event written to the commit, and the ORM's events are written after the flush's other rows, so
 that the head is the last lock a transaction takes.
 
@@ -91,6 +92,16 @@ _LOCK_PG = (sa.select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == HE
             .with_for_update())
 _MOVE = (sa.update(_HEAD).where(_HEAD.c.id == HEAD_ID)
          .values(last_id=sa.bindparam("new_id"), last_hash=sa.bindparam("new_hash")))
+# Moves the head only if it is still where this connection last left it (id and hash: another
+# writer may since have written as many events). Taking the row's lock with the move, it stands
+# for lock_head and the move together: one statement instead of two for a writer that appends
+# again and again (a bulk run), and a plain lock_head whenever someone else wrote meanwhile.
+_MOVE_FROM = (sa.update(_HEAD)
+              .where(_HEAD.c.id == HEAD_ID, _HEAD.c.last_id == sa.bindparam("old_id"),
+                     _HEAD.c.last_hash == sa.bindparam("old_hash"))
+              .values(last_id=sa.bindparam("new_id"), last_hash=sa.bindparam("new_hash")))
+# Where the connection last left the head: a guess, checked by _MOVE_FROM, never trusted.
+_HEAD_SEEN = "claimdesk_audit_head_seen"
 _INSERT = sa.insert(_EVENT)
 _LAST_EVENT = sa.select(_EVENT.c.id, _EVENT.c.hash).order_by(_EVENT.c.id.desc()).limit(1)
 
@@ -135,10 +146,18 @@ def append_events(connection: Connection, rows: Iterable[Mapping[str, Any]]) -> 
     rows = list(rows)
     if not rows:
         return []
-    last_id, last_hash = lock_head(connection)
-    chained = chain_rows(rows, last_id, last_hash)
+    seen = connection.info.get(_HEAD_SEEN)
+    chained = chain_rows(rows, *seen) if seen else None
+    if chained is None or connection.execute(_MOVE_FROM, {
+            "old_id": seen[0], "old_hash": seen[1],
+            "new_id": chained[-1]["id"], "new_hash": chained[-1]["hash"]}).rowcount != 1:
+        last_id, last_hash = lock_head(connection)
+        chained = chain_rows(rows, last_id, last_hash)
+        connection.execute(_MOVE, {"new_id": chained[-1]["id"], "new_hash": chained[-1]["hash"]})
     connection.execute(_INSERT, chained)
-    connection.execute(_MOVE, {"new_id": chained[-1]["id"], "new_hash": chained[-1]["hash"]})
+    # Kept even if this transaction rolls back: the next guess is then wrong and merely costs
+    # the lock_head it would have cost anyway.
+    connection.info[_HEAD_SEEN] = (chained[-1]["id"], chained[-1]["hash"])
     return chained
 
 

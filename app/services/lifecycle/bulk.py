@@ -95,6 +95,8 @@ def _perform_one(reader: Any, transition: Any, claim: Any, params: dict[str, Any
     while True:
         try:
             reader.begin()
+            if isinstance(claim, Record):
+                audit.collect_rows(session)  # write_record appends them
             outcome = apply_transition(session, transition, claim, actor, params)
             if isinstance(claim, Record):
                 write_record(session, claim)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import ColumnProperty, Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import AuditEvent, Claim, ClaimItem
+from app.services.audit import take_rows
 from app.services.audit.chain import append_events
 from app.services.invariants import derive_claim
 from app.services.lifecycle.plain import Record
@@ -136,7 +137,8 @@ def write_record(session: Session, claim: Record) -> None:
                 {**_new(line_changes), "_id": line.id})
     for shape, rows in by_shape.items():
         connection.execute(_update_statement(_ITEM, shape, guarded=False), rows)
-    _write_events(session, connection, [r for r in session.new if isinstance(r, AuditEvent)])
+    rows = take_rows(session) + [_event_row(event) for event in _expunged_events(session)]
+    append_events(connection, rows)  # chained; the one place a bulk run writes events
     if session.new or session.dirty or session.deleted:
         session.flush()
 
@@ -149,6 +151,15 @@ def _write_events(session: Session, connection: sa.Connection,
         append_events(connection, [_event_row(event) for event in events])  # chained
     for event in events:
         session.expunge(event)
+
+
+def _expunged_events(session: Session) -> list[AuditEvent]:
+    """Events added to the session as ORM objects (by code that ran outside the collection),
+    taken out of it: they are written with the collected rows."""
+    events = [record for record in session.new if isinstance(record, AuditEvent)]
+    for event in events:
+        session.expunge(event)
+    return events
 
 
 def _new(changes: dict[str, Any]) -> dict[str, Any]:
