@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Claim, ClaimItem
 from app.models.base import MONEY
+from app.services.prepared import Prepared
 
 # Claims whose approved amounts count against limits and allowances.
 DECIDED_PAYABLE = ("approved", "partially_approved", "paid")
@@ -206,6 +207,11 @@ def _history_statement(with_dependent: bool, receipts: int, received: bool) -> s
     return sa.union_all(*parts)
 
 
+@cache
+def _history_run(with_dependent: bool, receipts: int, received: bool) -> Prepared:
+    return Prepared(_history_statement(with_dependent, receipts, received))
+
+
 def claim_history(session: Session, claim: Claim, treatment: date, receipt_numbers: set[str],
                   year: tuple[date, date]) -> ClaimHistory:
     """Duplicates, limits used and the critical-illness flag for ``claim``, in one statement."""
@@ -218,9 +224,9 @@ def claim_history(session: Session, claim: Claim, treatment: date, receipt_numbe
         received_on=claim.received_on, provider_id=claim.provider_id, treatment=treatment,
         total_claimed=claim.total_claimed,
     )
-    statement = _history_statement(with_dependent, len(numbers), received)
+    statement = _history_run(with_dependent, len(numbers), received)
     duplicates, receipts, used, critical = 0, set(), {}, False
-    for kind, key, value in session.connection().execute(statement, params):
+    for kind, key, value in statement.rows(session.connection(), params):
         if kind == "used":
             if key is not None:  # unlisted lines count in no category
                 used[int(key)] = Decimal(value or 0)

@@ -4,10 +4,10 @@ Every event is appended by :func:`append_events`, whichever path writes it (the 
 through the hooks below, or the bulk runs' plain statements). It locks the one-row chain head
 inside the writing transaction (``SELECT ... FOR UPDATE`` on PostgreSQL, whose row lock holds
 every other writer until this transaction ends; an ``UPDATE`` on SQLite, whose write lock
-serialises writers), gives the events
-the next ids, chains their hashes and moves the head (a connection that appended before first
-tries to move the head from where it left it, which takes the same lock in one statement). The head is held only from the first
-event written to the commit, and the ORM's events are written after the flush's other rows, so
+serialises writers), gives the events the next ids, chains their hashes and moves the head. A
+connection that appended before first tries to move the head from where it left it, which
+takes the same lock in one statement. The head is held only from the first event written to
+the commit, and the ORM's events are written after the flush's other rows, so
 that the head is the last lock a transaction takes.
 
 The encoding (the README's "The audit trail" repeats it for outsiders): the JSON
@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditChainHead, AuditEvent
 from app.models.base import utcnow
+from app.services.prepared import Prepared
 
 ENCODING_VERSION = "claimdesk-audit-1"
 GENESIS = "0" * 64
@@ -102,7 +103,9 @@ _MOVE_FROM = (sa.update(_HEAD)
               .values(last_id=sa.bindparam("new_id"), last_hash=sa.bindparam("new_hash")))
 # Where the connection last left the head: a guess, checked by _MOVE_FROM, never trusted.
 _HEAD_SEEN = "claimdesk_audit_head_seen"
+_MOVE_FROM_RUN = Prepared(_MOVE_FROM)
 _INSERT = sa.insert(_EVENT)
+_INSERT_RUN = Prepared(_INSERT, column_keys=ROW_FIELDS)
 _LAST_EVENT = sa.select(_EVENT.c.id, _EVENT.c.hash).order_by(_EVENT.c.id.desc()).limit(1)
 
 
@@ -148,13 +151,13 @@ def append_events(connection: Connection, rows: Iterable[Mapping[str, Any]]) -> 
         return []
     seen = connection.info.get(_HEAD_SEEN)
     chained = chain_rows(rows, *seen) if seen else None
-    if chained is None or connection.execute(_MOVE_FROM, {
+    if chained is None or _MOVE_FROM_RUN.rowcount(connection, {
             "old_id": seen[0], "old_hash": seen[1],
-            "new_id": chained[-1]["id"], "new_hash": chained[-1]["hash"]}).rowcount != 1:
+            "new_id": chained[-1]["id"], "new_hash": chained[-1]["hash"]}) != 1:
         last_id, last_hash = lock_head(connection)
         chained = chain_rows(rows, last_id, last_hash)
         connection.execute(_MOVE, {"new_id": chained[-1]["id"], "new_hash": chained[-1]["hash"]})
-    connection.execute(_INSERT, chained)
+    _INSERT_RUN.many(connection, chained)
     # Kept even if this transaction rolls back: the next guess is then wrong and merely costs
     # the lock_head it would have cost anyway.
     connection.info[_HEAD_SEEN] = (chained[-1]["id"], chained[-1]["hash"])

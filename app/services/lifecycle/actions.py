@@ -24,6 +24,7 @@ from app.services.calendar import fund_today
 from app.services.checklists import require_complete_checklist
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.lifecycle.rules import role_names
+from app.services.prepared import Prepared
 from app.services.ratification import is_payable, send_back
 from app.services.review_templates import fill_reason
 from app.services.settings import get_setting
@@ -56,14 +57,21 @@ _LOCK_ROW = (sa.update(_MEMBER).where(_MEMBER_ID)
              .values(id=_MEMBER.c.id, updated_at=_MEMBER.c.updated_at))
 
 
+_LOCK_MEMBER_RUN = {name: Prepared(statement) for name, statement in _LOCK_MEMBER.items()}
+_LOCK_ROW_RUN = Prepared(_LOCK_ROW)
+
+
 def _lock_patient_usage(session: Session, claim: Claim) -> None:
     """Serialise decisions for one person so that two at once never exceed a limit together.
 
     The lock is taken before the usage is read and holds until the transaction ends.
     """
-    connection = session.connection()
-    statement = _LOCK_MEMBER.get(connection.dialect.name, _LOCK_ROW)
-    connection.execute(statement, {"member_id": claim.member_id})
+    connection, member = session.connection(), {"member_id": claim.member_id}
+    name = connection.dialect.name
+    if name == "postgresql":
+        _LOCK_MEMBER_RUN[name].rows(connection, member)  # SELECT ... FOR UPDATE
+    else:
+        _LOCK_MEMBER_RUN.get(name, _LOCK_ROW_RUN).rowcount(connection, member)
 
 
 def _amounts(claim: Claim) -> dict[str, Decimal]:

@@ -12,6 +12,7 @@ a deletion, a changed relationship) is left to the ORM's flush: the caller falls
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,10 +20,12 @@ from sqlalchemy.orm import ColumnProperty, Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import AuditEvent, Claim, ClaimItem
+from app.models.base import utcnow
 from app.services.audit import take_rows
 from app.services.audit.chain import append_events
 from app.services.invariants import derive_claim
 from app.services.lifecycle.plain import Record
+from app.services.prepared import Prepared
 
 _CLAIM = Claim.__table__
 _ITEM = ClaimItem.__table__
@@ -30,21 +33,29 @@ _EVENT = AuditEvent.__table__
 # A record's changes are named by attribute; the statements name columns.
 _COLUMN_OF = {model: {prop.key: prop.columns[0].name for prop in sa.inspect(model).column_attrs}
               for model in (Claim, ClaimItem)}
-_statements: dict[tuple[str, frozenset[str]], sa.Update] = {}
+_statements: dict[tuple[str, frozenset[str]], Prepared] = {}
 
 
-def _update_statement(table: sa.Table, columns: frozenset[str], guarded: bool) -> sa.Update:
+def _update_statement(table: sa.Table, columns: frozenset[str], guarded: bool) -> Prepared:
+    """The UPDATE of these columns (``updated_at`` among them: see ``_stamped``)."""
     key = (table.name, columns)
     statement = _statements.get(key)
     if statement is None:
         where = table.c.id == sa.bindparam("_id")
         if guarded:
             where = sa.and_(where, table.c.version == sa.bindparam("_version"))
-        statement = sa.update(table).where(where).values(
+        statement = Prepared(sa.update(table).where(where).values(
             {name: sa.bindparam(f"new_{name}") for name in columns}
-        )
+        ))
         _statements[key] = statement
     return statement
+
+
+def _stamped(changes: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The changes with the row's ``updated_at``, which the ORM's flush would have set (the
+    statements here are run as they are, without SQLAlchemy's column defaults)."""
+    changes.setdefault("updated_at", now)
+    return changes
 
 
 def _column_changes(record: Any) -> dict[str, Any] | None:
@@ -88,20 +99,21 @@ def _write(session: Session, claim: Claim) -> bool:
     if claim_changes is None or any(changes is None for _, changes in line_changes):
         return False
 
-    connection = session.connection()
+    connection, now = session.connection(), utcnow()
     version = claim.version
     claim_changes["version"] = version + 1
+    _stamped(claim_changes, now)
     statement = _update_statement(_CLAIM, frozenset(claim_changes), guarded=True)
-    result = connection.execute(statement, {**_new(claim_changes), "_id": claim.id,
-                                            "_version": version})
-    if result.rowcount != 1:
+    if statement.rowcount(connection, {**_new(claim_changes), "_id": claim.id,
+                                       "_version": version}) != 1:
         raise StaleDataError("claim changed meanwhile")
     by_shape: dict[frozenset[str], list[dict[str, Any]]] = {}
     for line, changes in line_changes:
         if changes:
+            _stamped(changes, now)
             by_shape.setdefault(frozenset(changes), []).append({**_new(changes), "_id": line.id})
     for shape, rows in by_shape.items():
-        connection.execute(_update_statement(_ITEM, shape, guarded=False), rows)
+        _update_statement(_ITEM, shape, guarded=False).many(connection, rows)
     _write_events(session, connection, events)
     session.expunge(claim)  # its lines go with it (cascade)
     return True
@@ -117,15 +129,15 @@ def write_record(session: Session, claim: Record) -> None:
         claim.treatment_date = claim.first_visit_date or claim.admission_date
     else:
         derive_claim(claim, session)  # what the flush's invariants would derive
-    connection = session.connection()
+    connection, now = session.connection(), utcnow()
     version = claim.version
     columns = _COLUMN_OF[Claim]
     changes = {columns[name]: value for name, value in claim.changes().items()}
     changes["version"] = version + 1
+    _stamped(changes, now)
     statement = _update_statement(_CLAIM, frozenset(changes), guarded=True)
-    result = connection.execute(statement, {**_new(changes), "_id": claim.id,
-                                            "_version": version})
-    if result.rowcount != 1:
+    if statement.rowcount(connection, {**_new(changes), "_id": claim.id,
+                                       "_version": version}) != 1:
         raise StaleDataError("claim changed meanwhile")
     claim.version = version + 1
     by_shape: dict[frozenset[str], list[dict[str, Any]]] = {}
@@ -133,10 +145,11 @@ def write_record(session: Session, claim: Record) -> None:
     for line in lines or ():
         line_changes = {columns[name]: value for name, value in line.changes().items()}
         if line_changes:
+            _stamped(line_changes, now)
             by_shape.setdefault(frozenset(line_changes), []).append(
                 {**_new(line_changes), "_id": line.id})
     for shape, rows in by_shape.items():
-        connection.execute(_update_statement(_ITEM, shape, guarded=False), rows)
+        _update_statement(_ITEM, shape, guarded=False).many(connection, rows)
     rows = take_rows(session) + [_event_row(event) for event in _expunged_events(session)]
     append_events(connection, rows)  # chained; the one place a bulk run writes events
     if session.new or session.dirty or session.deleted:
