@@ -44,6 +44,9 @@ class Claim(TimestampMixin, Model):
         ),
         sa.Index("ix_claim_status_submitted", "status", "submitted_at"),
         sa.Index("ix_claim_sla_clock", "status", "sla_due_at"),
+        # A patient's claims of a benefit year (limits used, at every decision): found
+        # without walking the fund's claims of the year.
+        sa.Index("ix_claim_patient_year", "member_id", "treatment_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -68,6 +68,7 @@ def record(
         actor = request_actor()
     collected = session.info.get(COLLECTED)
     if collected is not None:  # a bulk run writes the rows itself (see collect_rows)
+        changes.note_covered(session, resource_type, resource_id)
         collected.append({
             "action": action, "actor_id": getattr(actor, "id", None),
             "actor_name": getattr(actor, "username", None), "resource_type": resource_type,
