@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ DEAD = ("withdrawn", "rejected")
 
 _claim = Claim.__table__.c
 _item = ClaimItem.__table__.c
+_KEY = sa.String(64)  # the history's second column: a category id or a receipt number, as text
 
 
 def _states(states: tuple[str, ...]) -> list:
@@ -116,21 +118,40 @@ def _in_year(with_dependent: bool):
     )
 
 
+def _patient_year(with_dependent: bool) -> sa.CTE:
+    """The patient's other claims of the benefit year, read first and on their own: a patient
+    has a few, found by the member's index. Left to choose, a planner can lead with the claims
+    in a decided state instead, which it underestimates right after a bulk run decided
+    thousands (the statistics lag behind): on PostgreSQL each decision then walked every
+    decided claim of the fund. MATERIALIZED keeps the status out of that choice."""
+    return (sa.select(_claim.id, _claim.status, _claim.critical_illness)
+            .where(_in_year(with_dependent))
+            .cte("patient_year").prefix_with("MATERIALIZED"))
+
+
+def _used_part(year: sa.CTE, *leading: Any) -> sa.Select:
+    """Per benefit category, what the patient's decided claims of the year approved."""
+    return (sa.select(*leading, sa.cast(_item.benefit_category_id, _KEY),
+                      sa.cast(sa.func.sum(_item.approved_amount), MONEY))
+            .join_from(year, ClaimItem.__table__, _item.claim_id == year.c.id)
+            .where(year.c.status.in_(_states(DECIDED_PAYABLE)))
+            .group_by(_item.benefit_category_id))
+
+
+def _critical_part(year: sa.CTE, *leading: Any) -> sa.Select:
+    """How many live claims of the patient's year are flagged as critical illness."""
+    return sa.select(*leading, sa.cast(sa.func.count(year.c.id), MONEY)).where(
+        year.c.critical_illness.is_(True), year.c.status.not_in(_states(DEAD)))
+
+
 @cache
 def _usage_statement(with_dependent: bool) -> sa.Select:
-    return (
-        sa.select(_item.benefit_category_id, sa.func.sum(_item.approved_amount))
-        .join_from(ClaimItem.__table__, Claim.__table__, _item.claim_id == _claim.id)
-        .where(_in_year(with_dependent), _status_in(DECIDED_PAYABLE))
-        .group_by(_item.benefit_category_id)
-    )
+    return _used_part(_patient_year(with_dependent))
 
 
 @cache
 def _critical_statement(with_dependent: bool) -> sa.Select:
-    return sa.select(sa.func.count(_claim.id)).where(
-        _in_year(with_dependent), _claim.critical_illness.is_(True), _status_not_in(DEAD),
-    )
+    return _critical_part(_patient_year(with_dependent))
 
 
 def _patient_params(member_id: int, dependent_id: int | None) -> tuple[bool, dict]:
@@ -162,7 +183,8 @@ def limits_used(
     connection = session.connection()
     rows = connection.execute(_usage_statement(with_dependent), params).all()
     critical = connection.execute(_critical_statement(with_dependent), params).scalar_one()
-    return ({category_id: Decimal(total or 0) for category_id, total in rows}, bool(critical))
+    return ({int(category_id): Decimal(total or 0) for category_id, total in rows
+             if category_id is not None}, bool(critical))
 
 
 @dataclass(frozen=True)
@@ -175,37 +197,15 @@ class ClaimHistory:
     critical_illness: bool  # a live claim of the year is flagged
 
 
-_KEY = sa.String(64)
-
-
 def _kind(name: str):
     return sa.literal_column(f"'{name}'", sa.String)
-
-
-def _patient_year(with_dependent: bool) -> sa.CTE:
-    """The patient's other claims of the benefit year, read first and on their own: a patient
-    has a few, found by the member's index. Left to choose, a planner can lead with the claims
-    in a decided state instead, which it underestimates right after a bulk run decided
-    thousands (the statistics lag behind): on PostgreSQL each decision then walked every
-    decided claim of the fund. MATERIALIZED keeps the status out of that choice."""
-    return (sa.select(_claim.id, _claim.status, _claim.critical_illness)
-            .where(_in_year(with_dependent))
-            .cte("patient_year").prefix_with("MATERIALIZED"))
 
 
 @cache
 def _history_statement(with_dependent: bool, receipts: int, received: bool) -> sa.CompoundSelect:
     nothing = sa.cast(sa.null(), _KEY)
     year = _patient_year(with_dependent)
-    parts = [
-        sa.select(_kind("used"), sa.cast(_item.benefit_category_id, _KEY),
-                  sa.cast(sa.func.sum(_item.approved_amount), MONEY))
-        .join_from(year, ClaimItem.__table__, _item.claim_id == year.c.id)
-        .where(year.c.status.in_(_states(DECIDED_PAYABLE)))
-        .group_by(_item.benefit_category_id),
-        sa.select(_kind("critical"), nothing, sa.cast(sa.func.count(year.c.id), MONEY)).where(
-            year.c.critical_illness.is_(True), year.c.status.not_in(_states(DEAD))),
-    ]
+    parts = [_used_part(year, _kind("used")), _critical_part(year, _kind("critical"), nothing)]
     if received:
         duplicate = _duplicate_claim_statement(with_dependent)
         parts.append(sa.select(_kind("claim"), nothing, sa.cast(sa.func.count(_claim.id), MONEY))
