@@ -99,21 +99,9 @@ def _write(session: Session, claim: Claim) -> bool:
     if claim_changes is None or any(changes is None for _, changes in line_changes):
         return False
 
-    connection, now = session.connection(), utcnow()
-    version = claim.version
-    claim_changes["version"] = version + 1
-    _stamped(claim_changes, now)
-    statement = _update_statement(_CLAIM, frozenset(claim_changes), guarded=True)
-    if statement.rowcount(connection, {**_new(claim_changes), "_id": claim.id,
-                                       "_version": version}) != 1:
-        raise StaleDataError("claim changed meanwhile")
-    by_shape: dict[frozenset[str], list[dict[str, Any]]] = {}
-    for line, changes in line_changes:
-        if changes:
-            _stamped(changes, now)
-            by_shape.setdefault(frozenset(changes), []).append({**_new(changes), "_id": line.id})
-    for shape, rows in by_shape.items():
-        _update_statement(_ITEM, shape, guarded=False).many(connection, rows)
+    connection = session.connection()
+    _update_rows(connection, claim.id, claim.version, claim_changes,
+                 [(line.id, changes) for line, changes in line_changes])
     _write_events(session, connection, events)
     session.expunge(claim)  # its lines go with it (cascade)
     return True
@@ -129,31 +117,38 @@ def write_record(session: Session, claim: Record) -> None:
         claim.treatment_date = claim.first_visit_date or claim.admission_date
     else:
         derive_claim(claim, session)  # what the flush's invariants would derive
-    connection, now = session.connection(), utcnow()
-    version = claim.version
-    columns = _COLUMN_OF[Claim]
-    changes = {columns[name]: value for name, value in claim.changes().items()}
-    changes["version"] = version + 1
-    _stamped(changes, now)
-    statement = _update_statement(_CLAIM, frozenset(changes), guarded=True)
-    if statement.rowcount(connection, {**_new(changes), "_id": claim.id,
-                                       "_version": version}) != 1:
-        raise StaleDataError("claim changed meanwhile")
-    claim.version = version + 1
-    by_shape: dict[frozenset[str], list[dict[str, Any]]] = {}
-    columns = _COLUMN_OF[ClaimItem]
-    for line in lines or ():
-        line_changes = {columns[name]: value for name, value in line.changes().items()}
-        if line_changes:
-            _stamped(line_changes, now)
-            by_shape.setdefault(frozenset(line_changes), []).append(
-                {**_new(line_changes), "_id": line.id})
-    for shape, rows in by_shape.items():
-        _update_statement(_ITEM, shape, guarded=False).many(connection, rows)
+    connection = session.connection()
+    claim_columns, line_columns = _COLUMN_OF[Claim], _COLUMN_OF[ClaimItem]
+    _update_rows(connection, claim.id, claim.version,
+                 {claim_columns[name]: value for name, value in claim.changes().items()},
+                 [(line.id, {line_columns[name]: value for name, value in line.changes().items()})
+                  for line in lines or ()])
+    claim.version += 1
     rows = take_rows(session) + [_event_row(event) for event in _expunged_events(session)]
     append_events(connection, rows)  # chained; the one place a bulk run writes events
     if session.new or session.dirty or session.deleted:
         session.flush()
+
+
+def _update_rows(connection: sa.Connection, claim_id: int, version: int,
+                 claim_changes: dict[str, Any],
+                 line_changes: list[tuple[int, dict[str, Any]]]) -> None:
+    """One version-guarded UPDATE of the claim (its version moved on), one UPDATE per shape of
+    changed lines; changes are by column name. Raises StaleDataError when the claim is no
+    longer at ``version``."""
+    now = utcnow()
+    claim_changes = _stamped({**claim_changes, "version": version + 1}, now)
+    statement = _update_statement(_CLAIM, frozenset(claim_changes), guarded=True)
+    if statement.rowcount(connection, {**_new(claim_changes), "_id": claim_id,
+                                       "_version": version}) != 1:
+        raise StaleDataError("claim changed meanwhile")
+    by_shape: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for line_id, changes in line_changes:
+        if changes:
+            changes = _stamped(dict(changes), now)
+            by_shape.setdefault(frozenset(changes), []).append({**_new(changes), "_id": line_id})
+    for shape, rows in by_shape.items():
+        _update_statement(_ITEM, shape, guarded=False).many(connection, rows)
 
 
 def _write_events(session: Session, connection: sa.Connection,
