@@ -102,6 +102,11 @@ class Prepared:
                        else f"EXECUTE {self.name}", arguments)
         return cursor
 
+    def run(self, connection: Connection, params: Mapping[str, Any]) -> None:
+        """Run it for its effect (a write, or a lock taken by ``SELECT ... FOR UPDATE``: the
+        driver reads the whole result as it runs the statement)."""
+        self._cursor(connection, params).close()
+
     def rowcount(self, connection: Connection, params: Mapping[str, Any]) -> int:
         """Run a write; give the number of rows it matched."""
         cursor = self._cursor(connection, params)
@@ -124,8 +129,5 @@ class Prepared:
 
     def many(self, connection: Connection, params: Sequence[Mapping[str, Any]]) -> None:
         """Run a write once per set of values."""
-        if len(params) == 1:
-            self.rowcount(connection, params[0])
-            return
         for values in params:
-            self.rowcount(connection, values)
+            self.run(connection, values)

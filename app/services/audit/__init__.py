@@ -66,27 +66,18 @@ def record(
     Without an actor, the request's user is the actor."""
     if actor is None:
         actor = request_actor()
+    fields = {"action": action, "actor_id": getattr(actor, "id", None),
+              "actor_name": getattr(actor, "username", None), "resource_type": resource_type,
+              "resource_id": None if resource_id is None else str(resource_id),
+              "details": details_text(details), **request_context()}
+    # The record's changes in this transaction need no generic event besides this one.
+    changes.note_covered(session, resource_type, fields["resource_id"])
     collected = session.info.get(COLLECTED)
     if collected is not None:  # a bulk run writes the rows itself (see collect_rows)
-        changes.note_covered(session, resource_type, resource_id)
-        collected.append({
-            "action": action, "actor_id": getattr(actor, "id", None),
-            "actor_name": getattr(actor, "username", None), "resource_type": resource_type,
-            "resource_id": None if resource_id is None else str(resource_id),
-            "details": details_text(details), "occurred_at": utcnow(), **request_context()})
+        collected.append({**fields, "occurred_at": utcnow()})
         return None
-    event = AuditEvent(
-        action=action,
-        actor_id=getattr(actor, "id", None),
-        actor_name=getattr(actor, "username", None),
-        resource_type=resource_type,
-        resource_id=None if resource_id is None else str(resource_id),
-        details=details_text(details),
-        **request_context(),
-    )
+    event = AuditEvent(**fields)
     session.add(event)
-    # The record's changes in this transaction need no generic event besides this one.
-    changes.note_covered(session, resource_type, event.resource_id)
     return event
 
 

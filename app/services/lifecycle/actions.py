@@ -66,12 +66,9 @@ def _lock_patient_usage(session: Session, claim: Claim) -> None:
 
     The lock is taken before the usage is read and holds until the transaction ends.
     """
-    connection, member = session.connection(), {"member_id": claim.member_id}
-    name = connection.dialect.name
-    if name == "postgresql":
-        _LOCK_MEMBER_RUN[name].rows(connection, member)  # SELECT ... FOR UPDATE
-    else:
-        _LOCK_MEMBER_RUN.get(name, _LOCK_ROW_RUN).rowcount(connection, member)
+    connection = session.connection()
+    statement = _LOCK_MEMBER_RUN.get(connection.dialect.name, _LOCK_ROW_RUN)
+    statement.run(connection, {"member_id": claim.member_id})
 
 
 def _amounts(claim: Claim) -> dict[str, Decimal]:

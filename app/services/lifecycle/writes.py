@@ -12,7 +12,6 @@ a deletion, a changed relationship) is left to the ORM's flush: the caller falls
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,7 +36,7 @@ _statements: dict[tuple[str, frozenset[str]], Prepared] = {}
 
 
 def _update_statement(table: sa.Table, columns: frozenset[str], guarded: bool) -> Prepared:
-    """The UPDATE of these columns (``updated_at`` among them: see ``_stamped``)."""
+    """The UPDATE of these columns (``updated_at`` among them: see ``_update_rows``)."""
     key = (table.name, columns)
     statement = _statements.get(key)
     if statement is None:
@@ -49,13 +48,6 @@ def _update_statement(table: sa.Table, columns: frozenset[str], guarded: bool) -
         ))
         _statements[key] = statement
     return statement
-
-
-def _stamped(changes: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The changes with the row's ``updated_at``, which the ORM's flush would have set (the
-    statements here are run as they are, without SQLAlchemy's column defaults)."""
-    changes.setdefault("updated_at", now)
-    return changes
 
 
 def _column_changes(record: Any) -> dict[str, Any] | None:
@@ -102,7 +94,7 @@ def _write(session: Session, claim: Claim) -> bool:
     connection = session.connection()
     _update_rows(connection, claim.id, claim.version, claim_changes,
                  [(line.id, changes) for line, changes in line_changes])
-    _write_events(session, connection, events)
+    _write_events(session, connection)
     session.expunge(claim)  # its lines go with it (cascade)
     return True
 
@@ -124,8 +116,7 @@ def write_record(session: Session, claim: Record) -> None:
                  [(line.id, {line_columns[name]: value for name, value in line.changes().items()})
                   for line in lines or ()])
     claim.version += 1
-    rows = take_rows(session) + [_event_row(event) for event in _expunged_events(session)]
-    append_events(connection, rows)  # chained; the one place a bulk run writes events
+    _write_events(session, connection)
     if session.new or session.dirty or session.deleted:
         session.flush()
 
@@ -136,8 +127,10 @@ def _update_rows(connection: sa.Connection, claim_id: int, version: int,
     """One version-guarded UPDATE of the claim (its version moved on), one UPDATE per shape of
     changed lines; changes are by column name. Raises StaleDataError when the claim is no
     longer at ``version``."""
+    # updated_at as the ORM's flush would set it (these statements run without SQLAlchemy's
+    # column defaults), unless the change sets it itself.
     now = utcnow()
-    claim_changes = _stamped({**claim_changes, "version": version + 1}, now)
+    claim_changes = {"updated_at": now, **claim_changes, "version": version + 1}
     statement = _update_statement(_CLAIM, frozenset(claim_changes), guarded=True)
     if statement.rowcount(connection, {**_new(claim_changes), "_id": claim_id,
                                        "_version": version}) != 1:
@@ -145,29 +138,20 @@ def _update_rows(connection: sa.Connection, claim_id: int, version: int,
     by_shape: dict[frozenset[str], list[dict[str, Any]]] = {}
     for line_id, changes in line_changes:
         if changes:
-            changes = _stamped(dict(changes), now)
+            changes = {"updated_at": now, **changes}
             by_shape.setdefault(frozenset(changes), []).append({**_new(changes), "_id": line_id})
     for shape, rows in by_shape.items():
         _update_statement(_ITEM, shape, guarded=False).many(connection, rows)
 
 
-def _write_events(session: Session, connection: sa.Connection,
-                  events: list[AuditEvent]) -> None:
-    """Insert the transition's audit events (the one place a bulk run writes them); the
-    session forgets them, so its own flush has nothing left to do."""
-    if events:
-        append_events(connection, [_event_row(event) for event in events])  # chained
-    for event in events:
-        session.expunge(event)
-
-
-def _expunged_events(session: Session) -> list[AuditEvent]:
-    """Events added to the session as ORM objects (by code that ran outside the collection),
-    taken out of it: they are written with the collected rows."""
+def _write_events(session: Session, connection: sa.Connection) -> None:
+    """Append the transition's audit events to the chain (the one place a bulk run writes
+    them): the rows collected by ``audit.record`` and any event added to the session as an ORM
+    object, which the session then forgets so that its own flush has nothing left to do."""
     events = [record for record in session.new if isinstance(record, AuditEvent)]
     for event in events:
         session.expunge(event)
-    return events
+    append_events(connection, take_rows(session) + [_event_row(event) for event in events])
 
 
 def _new(changes: dict[str, Any]) -> dict[str, Any]:
